@@ -1,0 +1,23 @@
+"""Landscape: tools for studying the optimization landscapes of neural networks.
+
+Every analysis works on an *objective* over a flat float64 parameter vector ``theta``
+(see :class:`landscape.Objective`). ``import landscape as ls`` reaches every public name.
+"""
+
+from landscape.objective import (
+    DerivativeCheck,
+    Objective,
+    check_grad,
+    check_hvp,
+    from_function,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DerivativeCheck",
+    "Objective",
+    "check_grad",
+    "check_hvp",
+    "from_function",
+]
