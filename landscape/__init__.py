@@ -4,6 +4,18 @@ Every analysis works on an *objective* over a flat float64 parameter vector ``th
 (see :class:`landscape.Objective`). ``import landscape as ls`` reaches every public name.
 """
 
+from landscape.benchmarks import Himmelblau, Rastrigin, Rosenbrock, SixHumpCamel
+from landscape.critical import (
+    Classification,
+    CriticalPoint,
+    CriticalPointSearch,
+    EscapeDirection,
+    classify,
+    escape_direction,
+    find_critical_points,
+    grid_starts,
+    random_starts,
+)
 from landscape.objective import (
     DerivativeCheck,
     Objective,
@@ -11,13 +23,46 @@ from landscape.objective import (
     check_hvp,
     from_function,
 )
+from landscape.surfaces import (
+    DoubleWell,
+    KnownCriticalPoint,
+    MonkeySaddle,
+    Quadratic,
+    RunningExample,
+    Saddle,
+    Surface,
+    surface,
+    surface_names,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Classification",
+    "CriticalPoint",
+    "CriticalPointSearch",
     "DerivativeCheck",
+    "DoubleWell",
+    "EscapeDirection",
+    "Himmelblau",
+    "KnownCriticalPoint",
+    "MonkeySaddle",
     "Objective",
+    "Quadratic",
+    "Rastrigin",
+    "Rosenbrock",
+    "RunningExample",
+    "Saddle",
+    "SixHumpCamel",
+    "Surface",
     "check_grad",
     "check_hvp",
+    "classify",
+    "escape_direction",
+    "find_critical_points",
     "from_function",
+    "grid_starts",
+    "random_starts",
+    "surface",
+    "surface_names",
 ]
