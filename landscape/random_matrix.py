@@ -232,7 +232,7 @@ def count_negative_eigenvalues(
 
 @dataclass(frozen=True)
 class PositiveFraction:
-    """An estimate of the probability that a ``dim`` x ``dim`` GOE matrix is positive definite.
+    """Estimated probability that a GOE matrix of size ``dim`` is positive definite.
 
     Attributes
     ----------

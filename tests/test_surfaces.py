@@ -345,7 +345,7 @@ def test_surface_names_and_classes_agree():
 
 # -- errors -------------------------------------------------------------------------------
 def test_unknown_name_lists_the_valid_names():
-    with pytest.raises(ValueError, match="'running_example'.*'double_well'"):
+    with pytest.raises(ValueError, match=r"'running_example'.*'double_well'"):
         ls.surface("banana")
 
 
