@@ -225,7 +225,7 @@ def count_negative_eigenvalues(
         off = as_batch(off_diagonal, "off_diagonal", d - 1)
     if off.shape[0] != n:
         raise ValueError(
-            f"`off_diagonal` must have {n} rows to match `diagonal`, got {off.shape[0]}."
+            f"`off_diagonal` must have one row per matrix ({n}), got {off.shape[0]} rows."
         )
     return _pivots_negative(diag, off**2)
 

@@ -343,7 +343,7 @@ def test_surface_names_and_classes_agree():
         assert f.name == name and isinstance(f, ls.Surface) and isinstance(f, ls.Objective)
 
 
-# -- errors -------------------------------------------------------------------------------
+# -- errors ----------------------------------------------------------------------------
 def test_unknown_name_lists_the_valid_names():
     with pytest.raises(ValueError, match=r"'running_example'.*'double_well'"):
         ls.surface("banana")
