@@ -61,7 +61,7 @@ def test_as_symmetric_matrix():
 
 def test_scalar_checks():
     assert v.check_positive(2, "a") == 2.0
-    with pytest.raises(ValueError, match="`a` must be positive, got -0.1"):
+    with pytest.raises(ValueError, match=r"`a` must be positive, got -0\.1"):
         v.check_positive(-0.1, "a")
     with pytest.raises(TypeError, match="real number"):
         v.check_positive("1", "a")
@@ -100,7 +100,7 @@ def test_as_rng():
     assert v.as_rng(gen) is gen
     a, b = v.as_rng(5).standard_normal(3), v.as_rng(5).standard_normal(3)
     np.testing.assert_array_equal(a, b)
-    with pytest.raises(TypeError, match="int seed or a numpy.random.Generator"):
+    with pytest.raises(TypeError, match=r"int seed or a numpy\.random\.Generator"):
         v.as_rng(1.5)
     with pytest.raises(ValueError, match="non-negative"):
         v.as_rng(-1)
