@@ -41,6 +41,12 @@ class KnownCriticalPoint:
     exact : bool
         True when ``point`` is a closed form evaluated in float64; False when it was
         located numerically (Newton's method polished to a gradient norm below 1e-13).
+
+    Examples
+    --------
+    >>> import landscape as ls
+    >>> ls.surface("running_example").critical_points[1]
+    KnownCriticalPoint(point=[0, 0], value=1, kind='saddle', exact=True)
     """
 
     point: np.ndarray

@@ -43,9 +43,7 @@ def _as_float_array(x: Any, name: str) -> np.ndarray:
     if arr.dtype == object or not (
         np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
     ):
-        raise TypeError(
-            f"`{name}` must be an array of real numbers, got dtype {arr.dtype}."
-        )
+        raise TypeError(f"`{name}` must be an array of real numbers, got dtype {arr.dtype}.")
     if np.iscomplexobj(arr):
         raise TypeError(f"`{name}` must be real, got a complex array.")
     return arr.astype(np.float64, copy=True)
@@ -83,18 +81,14 @@ def as_vector(x: Any, name: str = "theta", dim: int | None = None) -> np.ndarray
 
 
 def as_batch(x: Any, name: str = "thetas", dim: int | None = None) -> np.ndarray:
-    """Return ``x`` as a finite float64 array of shape ``(n, dim)``; a vector becomes ``(1, dim)``."""
+    """Return ``x`` as a finite float64 array of shape ``(n, dim)`` (a vector becomes one row)."""
     arr = _as_float_array(x, name)
     if arr.ndim == 1:
         arr = arr[None, :]
     if arr.ndim != 2:
-        raise ValueError(
-            f"`{name}` must have shape (n, d), got an array of shape {arr.shape}."
-        )
+        raise ValueError(f"`{name}` must have shape (n, d), got an array of shape {arr.shape}.")
     if dim is not None and arr.shape[1] != dim:
-        raise ValueError(
-            f"`{name}` must have shape (n, {dim}), got shape {arr.shape}."
-        )
+        raise ValueError(f"`{name}` must have shape (n, {dim}), got shape {arr.shape}.")
     _check_finite(arr, name)
     return arr
 
@@ -121,9 +115,7 @@ def as_points(x: Any, name: str = "theta", dim: int | None = None) -> np.ndarray
     return arr
 
 
-def as_symmetric_matrix(
-    x: Any, name: str = "hessian", rtol: float = 1e-8
-) -> np.ndarray:
+def as_symmetric_matrix(x: Any, name: str = "hessian", rtol: float = 1e-8) -> np.ndarray:
     """Return ``x`` as a finite, square, symmetric float64 matrix.
 
     Symmetry is checked relative to the matrix's scale: ``max|H - H^T| <= rtol * max|H|``.
@@ -131,9 +123,7 @@ def as_symmetric_matrix(
     """
     arr = _as_float_array(x, name)
     if arr.ndim != 2 or arr.shape[0] != arr.shape[1]:
-        raise ValueError(
-            f"`{name}` must be a square matrix, got an array of shape {arr.shape}."
-        )
+        raise ValueError(f"`{name}` must be a square matrix, got an array of shape {arr.shape}.")
     if arr.shape[0] == 0:
         raise ValueError(f"`{name}` must not be empty.")
     _check_finite(arr, name)
@@ -215,8 +205,7 @@ def as_rng(rng: Any) -> np.random.Generator:
         return rng
     if isinstance(rng, bool) or not isinstance(rng, numbers.Integral):
         raise TypeError(
-            "`rng` must be an int seed or a numpy.random.Generator, "
-            f"got {_describe(rng)}."
+            f"`rng` must be an int seed or a numpy.random.Generator, got {_describe(rng)}."
         )
     if int(rng) < 0:
         raise ValueError(f"`rng` seed must be non-negative, got {int(rng)}.")

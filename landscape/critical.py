@@ -75,6 +75,13 @@ class Classification:
     See Also
     --------
     classify : Builds this record from a Hessian.
+
+    Examples
+    --------
+    >>> import landscape as ls
+    >>> c = ls.classify([[1.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, -2.0]])
+    >>> c.kind, c.index, c.num_zero, c.nondegenerate
+    ('saddle', 1, 1, False)
     """
 
     kind: str
@@ -117,9 +124,7 @@ def _zero_tolerance(eigenvalues: np.ndarray, rtol: float, atol: float) -> float:
     return max(rtol * float(np.max(np.abs(eigenvalues))), atol)
 
 
-def classify(
-    hessian: np.ndarray, *, rtol: float = 1e-6, atol: float = 1e-12
-) -> Classification:
+def classify(hessian: np.ndarray, *, rtol: float = 1e-6, atol: float = 1e-12) -> Classification:
     """Classify a critical point from its Hessian by the signs of the eigenvalues.
 
     Parameters
@@ -203,6 +208,12 @@ class EscapeDirection(NamedTuple):
         entry is positive (its negative is an equally good escape direction).
     eigenvalue : float
         The smallest eigenvalue, negative.
+
+    Examples
+    --------
+    >>> import landscape as ls
+    >>> ls.escape_direction([[1.0, 0.0], [0.0, -3.0]])
+    EscapeDirection(direction=array([0., 1.]), eigenvalue=-3.0)
     """
 
     direction: np.ndarray
@@ -269,9 +280,7 @@ def escape_direction(
         hessian = objective.hessian(theta)
     else:
         if theta is not None:
-            raise TypeError(
-                "`theta` is only accepted with an objective; a Hessian was given."
-            )
+            raise TypeError("`theta` is only accepted with an objective; a Hessian was given.")
         hessian = objective_or_hessian
     rtol = check_fraction(rtol, "rtol")
     atol = check_nonnegative(atol, "atol")
@@ -311,6 +320,14 @@ class CriticalPoint:
     See Also
     --------
     find_critical_points : Produces these records.
+
+    Examples
+    --------
+    >>> import landscape as ls
+    >>> f = ls.surface("saddle")
+    >>> p = ls.find_critical_points(f, [[0.3, -0.2]])[0]
+    >>> p.kind, p.index, p.num_hits, p.converged
+    ('saddle', 1, 1, True)
     """
 
     point: np.ndarray
@@ -359,6 +376,17 @@ class CriticalPointSearch:
         Number of starting points.
     method : str
         The method used.
+
+    Examples
+    --------
+    >>> import landscape as ls
+    >>> f = ls.surface("double_well")
+    >>> search = ls.find_critical_points(f, ls.grid_starts(f.domain, 9))
+    >>> search
+    CriticalPointSearch(method='newton', num_starts=9, found=3 (maximum=1, minimum=2),
+                        unconverged=0)
+    >>> [p.kind for p in search]
+    ['minimum', 'minimum', 'maximum']
     """
 
     points: tuple[CriticalPoint, ...]
@@ -675,9 +703,7 @@ def grid_starts(bounds: np.ndarray, num_per_axis: int) -> np.ndarray:
     box = _as_bounds(bounds)
     num = check_positive_int(num_per_axis, "num_per_axis", minimum=2)
     if num ** box.shape[0] > 1_000_000:
-        raise ValueError(
-            f"a grid of {num}^{box.shape[0]} points is too large; use random_starts."
-        )
+        raise ValueError(f"a grid of {num}^{box.shape[0]} points is too large; use random_starts.")
     axes = [np.linspace(lo, hi, num) for lo, hi in box]
     return np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, box.shape[0])
 

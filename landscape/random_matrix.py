@@ -48,9 +48,7 @@ __all__ = [
 _CHUNK = 1 << 17  # samples per chunk: bounds memory at a few tens of MB for d <= 20
 
 
-def goe_matrices(
-    dim: int, num_samples: int, *, rng: int | np.random.Generator = 0
-) -> np.ndarray:
+def goe_matrices(dim: int, num_samples: int, *, rng: int | np.random.Generator = 0) -> np.ndarray:
     """Sample dense GOE matrices, :math:`H = (G + G^\\top)/2` with Gaussian ``G``.
 
     Parameters
@@ -96,6 +94,13 @@ class TridiagonalBatch(NamedTuple):
     ----------
     diagonal : numpy.ndarray, shape (n, d)
     off_diagonal : numpy.ndarray, shape (n, d - 1)
+
+    Examples
+    --------
+    >>> import landscape as ls
+    >>> batch = ls.goe_tridiagonal(3, 5, rng=0)
+    >>> batch.diagonal.shape, batch.off_diagonal.shape
+    ((5, 3), (5, 2))
     """
 
     diagonal: np.ndarray
@@ -181,9 +186,7 @@ def _pivots_negative(diagonal: np.ndarray, off_squared: np.ndarray) -> np.ndarra
     return negative
 
 
-def count_negative_eigenvalues(
-    diagonal: np.ndarray, off_diagonal: np.ndarray
-) -> np.ndarray:
+def count_negative_eigenvalues(diagonal: np.ndarray, off_diagonal: np.ndarray) -> np.ndarray:
     """Count the negative eigenvalues of symmetric tridiagonal matrices, in O(d) each.
 
     Parameters
@@ -248,6 +251,13 @@ class PositiveFraction:
         ``num_samples`` for counting); below ~100 the standard error is not trustworthy.
     method : str
         ``"count"`` or ``"sequential"``.
+
+    Examples
+    --------
+    >>> import landscape as ls
+    >>> est = ls.goe_positive_fraction(1, 1000, rng=0)
+    >>> est.dim, est.num_samples, est.method, 0.4 < est.fraction < 0.6
+    (1, 1000, 'count', True)
     """
 
     dim: int
@@ -273,9 +283,7 @@ def _count_fraction(dim: int, num: int, gen: np.random.Generator) -> PositiveFra
         off_squared = gen.gamma(_chi_dofs(dim) / 2, 1.0, size=(size, dim - 1))
         hits += int(np.count_nonzero(_pivots_negative(diagonal, off_squared) == 0))
     p = hits / num
-    return PositiveFraction(
-        dim, p, float(np.sqrt(p * (1 - p) / num)), num, float(num), "count"
-    )
+    return PositiveFraction(dim, p, float(np.sqrt(p * (1 - p) / num)), num, float(num), "count")
 
 
 def _sequential_log_weights(
@@ -310,9 +318,7 @@ def _sequential_fraction(dim: int, num: int, gen: np.random.Generator) -> Positi
     for _ in range(10):
         # Smoothed cross-entropy step: move the proposal halfway towards the weighted
         # moments of the (all positive definite) pilot samples.
-        log_w, off_squared, diagonal = _sequential_log_weights(
-            dim, pilot, scales, means, gen
-        )
+        log_w, off_squared, diagonal = _sequential_log_weights(dim, pilot, scales, means, gen)
         if not np.isfinite(log_w.max()):
             break
         w = np.exp(log_w - log_w.max())
@@ -426,6 +432,14 @@ class QuadraticDecayFit:
         :math:`b`.
     constant : float
         :math:`c`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import landscape as ls
+    >>> fit = ls.fit_quadratic_decay([1, 2, 3, 4], np.exp(-0.5 * np.arange(1, 5) ** 2))
+    >>> round(fit.theta, 6), fit.predict([5]).round(8)
+    (0.5, array([3.73e-06]))
     """
 
     theta: float

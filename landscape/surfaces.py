@@ -274,8 +274,7 @@ class Quadratic(Surface):
         if eigenvalues is not None:
             if condition_number is not None or lambda_max is not None:
                 raise ValueError(
-                    "give either `eigenvalues` or `condition_number`/`lambda_max`, "
-                    "not both."
+                    "give either `eigenvalues` or `condition_number`/`lambda_max`, not both."
                 )
             lam = np.sort(as_vector(eigenvalues, "eigenvalues", dim))
             dim = lam.size
@@ -292,8 +291,7 @@ class Quadratic(Surface):
             top = 1.0 if lambda_max is None else check_positive(lambda_max, "lambda_max")
             if dim == 1 and kappa != 1:
                 raise ValueError(
-                    "`condition_number` must be 1 when `dim` is 1 (one eigenvalue), "
-                    f"got {kappa:g}."
+                    f"`condition_number` must be 1 when `dim` is 1 (one eigenvalue), got {kappa:g}."
                 )
             lam = top * np.geomspace(1.0 / kappa, 1.0, dim)
         if rotation is not None and rng is not None:

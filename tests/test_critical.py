@@ -228,9 +228,7 @@ def test_search_record_iterates_and_reprs():
         "CriticalPointSearch(method='newton', num_starts=9, found=3 (minimum=2, saddle=1), "
         "unconverged=0)"
     )
-    assert repr(search[0]).startswith(
-        "CriticalPoint(point=[-1, -1], value=-1, kind='minimum'"
-    )
+    assert repr(search[0]).startswith("CriticalPoint(point=[-1, -1], value=-1, kind='minimum'")
     with pytest.raises(dataclasses.FrozenInstanceError):
         search[0].value = 0.0
 

@@ -100,9 +100,7 @@ def test_fit_recovers_exact_coefficients():
     d = np.arange(1, 9)
     p = np.exp(-0.25 * d**2 - 0.4 * d + 0.3)
     fit = ls.fit_quadratic_decay(d, p, stderr=0.01 * p)
-    assert (fit.theta, fit.linear, fit.constant) == pytest.approx(
-        (0.25, -0.4, 0.3), abs=1e-10
-    )
+    assert (fit.theta, fit.linear, fit.constant) == pytest.approx((0.25, -0.4, 0.3), abs=1e-10)
     np.testing.assert_allclose(fit.predict(d), p, rtol=1e-9)
     # Exact data: the residual is zero, so the stderr is the floor set by the errors.
     assert 0 < fit.theta_stderr < 0.01

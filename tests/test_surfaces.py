@@ -190,16 +190,10 @@ def test_six_hump_camel_matches_the_published_optimum():
     # Published (Molga and Smutnicki 2005; Surjanovic and Bingham's library):
     # x* = (0.0898, -0.7126) and (-0.0898, 0.7126), f* = -1.0316, to 4 decimals.
     f = ls.surface("six_hump_camel")
-    best = [
-        cp
-        for cp in f.critical_points
-        if cp.value == min(c.value for c in f.critical_points)
-    ]
+    best = [cp for cp in f.critical_points if cp.value == min(c.value for c in f.critical_points)]
     assert len(best) == 2
     for cp in best:
-        assert (
-            abs(abs(cp.point[0]) - 0.0898) < 5e-5 and abs(abs(cp.point[1]) - 0.7126) < 1e-4
-        )
+        assert abs(abs(cp.point[0]) - 0.0898) < 5e-5 and abs(abs(cp.point[1]) - 0.7126) < 1e-4
         assert np.sign(cp.point[0]) == -np.sign(cp.point[1])
         assert round(cp.value, 4) == -1.0316
     # Values on a dense grid never go below the stored global minimum.
@@ -227,9 +221,7 @@ def test_rosenbrock_matches_scipy(dim):
         np.testing.assert_allclose(f.value(x), rosen(x), rtol=1e-13)
         np.testing.assert_allclose(f.grad(x), rosen_der(x), rtol=1e-12, atol=1e-10)
         np.testing.assert_allclose(f.hessian(x), rosen_hess(x), rtol=1e-12, atol=1e-10)
-        np.testing.assert_allclose(
-            f.hvp(x, v), rosen_hess_prod(x, v), rtol=1e-12, atol=1e-9
-        )
+        np.testing.assert_allclose(f.hvp(x, v), rosen_hess_prod(x, v), rtol=1e-12, atol=1e-9)
 
 
 def test_rosenbrock_minimum_moves_with_a():
@@ -317,10 +309,7 @@ def test_known_critical_point_is_frozen_and_read_only():
         cp.value = 3.0
     with pytest.raises(ValueError, match="read-only"):
         cp.point[0] = 5.0
-    assert (
-        repr(cp)
-        == "KnownCriticalPoint(point=[-1, -1], value=-1, kind='minimum', exact=True)"
-    )
+    assert repr(cp) == "KnownCriticalPoint(point=[-1, -1], value=-1, kind='minimum', exact=True)"
 
 
 def test_quadratic_arrays_are_read_only():
@@ -350,9 +339,7 @@ def test_unknown_name_lists_the_valid_names():
 
 
 def test_unknown_keyword_is_a_type_error():
-    with pytest.raises(
-        TypeError, match="'saddle' does not accept dim; it accepts no keyword"
-    ):
+    with pytest.raises(TypeError, match="'saddle' does not accept dim; it accepts no keyword"):
         ls.surface("saddle", dim=3)
     with pytest.raises(TypeError, match="does not accept alpha; it accepts dim, a, b"):
         ls.surface("rosenbrock", alpha=1.0)
