@@ -447,6 +447,12 @@ class QuadraticDecayFit:
     linear: float
     constant: float
 
+    def __repr__(self) -> str:
+        return (
+            f"QuadraticDecayFit(theta={self.theta:.4f}, theta_stderr={self.theta_stderr:.2g}, "
+            f"linear={self.linear:.4f}, constant={self.constant:.4f})"
+        )
+
     def predict(self, dims: np.ndarray) -> np.ndarray:
         """Return the fitted :math:`p(d)` at ``dims``."""
         dims = np.asarray(dims, dtype=float)

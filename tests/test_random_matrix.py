@@ -104,6 +104,7 @@ def test_fit_recovers_exact_coefficients():
     np.testing.assert_allclose(fit.predict(d), p, rtol=1e-9)
     # Exact data: the residual is zero, so the stderr is the floor set by the errors.
     assert 0 < fit.theta_stderr < 0.01
+    assert repr(fit).startswith("QuadraticDecayFit(theta=0.2500, theta_stderr=")
 
 
 def test_fit_weights_follow_the_standard_errors():
