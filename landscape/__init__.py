@@ -5,13 +5,10 @@ Every analysis works on an *objective* over a flat float64 parameter vector ``th
 """
 
 from landscape.benchmarks import Himmelblau, Rastrigin, Rosenbrock, SixHumpCamel
-from landscape.critical import (
-    Classification,
+from landscape.critical import Classification, EscapeDirection, classify, escape_direction
+from landscape.critical_search import (
     CriticalPoint,
     CriticalPointSearch,
-    EscapeDirection,
-    classify,
-    escape_direction,
     find_critical_points,
     grid_starts,
     random_starts,
