@@ -4,6 +4,18 @@ Every analysis works on an *objective* over a flat float64 parameter vector ``th
 (see :class:`landscape.Objective`). ``import landscape as ls`` reaches every public name.
 """
 
+from landscape.adaptive import (
+    AdagradState,
+    AdamState,
+    LionState,
+    RMSPropState,
+    adagrad,
+    adam,
+    adam_l2,
+    adamw,
+    lion,
+    rmsprop,
+)
 from landscape.linesearch import (
     LineSearchResult,
     WolfeCheck,
@@ -20,27 +32,17 @@ from landscape.objective import (
     from_function,
 )
 from landscape.optim import (
-    AdagradState,
-    AdamState,
     GDState,
-    LionState,
     MomentumParameters,
     MomentumState,
-    RMSPropState,
     UpdateRule,
-    adagrad,
-    adam,
-    adam_l2,
-    adamw,
     clip_by_global_norm,
     gd,
-    lion,
     make_rule,
     momentum,
     nesterov,
     nesterov_parameters,
     polyak_momentum_parameters,
-    rmsprop,
 )
 from landscape.schedules import (
     constant,

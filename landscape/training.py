@@ -100,7 +100,8 @@ class Trajectory:
     eval_losses : Mapping[str, numpy.ndarray]
         For each evaluation objective, its loss at each record, shape (k,).
     batch_losses : numpy.ndarray, shape (k,), or None
-        Mini-batch loss at each record (``None`` for full-batch runs).
+        Mini-batch loss at each record (NaN at the last record, where no batch is drawn);
+        ``None`` for full-batch runs.
     final_params : numpy.ndarray, shape (d,)
         The last iterate.
     stop_reason : str
@@ -291,115 +292,146 @@ def _run(
 
     state = rule.init(theta)
     schedule = rule.learning_rate
-    num_grad = num_value = 0
-    rows: dict[str, list] = {
-        k: [] for k in ("steps", "params", "losses", "grads", "updates", "rates", "batch")
-    }
-    eval_rows: dict[str, list] = {key: [] for key in evals}
+    counts = {"grad": 0, "value": 0}
+    log = _Log(record_params, list(evals))
     stop_reason = "num_steps"
+
+    def too_large(value: float) -> bool:
+        return not np.isfinite(value) or (
+            divergence_threshold is not None and value > divergence_threshold
+        )
 
     # Divergence is data: overflow on the way to inf is expected, not an error.
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(num_steps + 1):
             is_last = t == num_steps
-            batch_objective = objective
-            if batches is not None and is_last:
-                batch_loss, grad = _value(objective, theta), None
+            # Evaluate: `loss` is the full training loss (None until needed in
+            # mini-batch mode), `grad` the gradient the rule will receive.
+            batch_objective, batch_loss = objective, np.nan
+            if batches is None:
+                loss, grad = _value_and_grad(objective, theta)
+                counts["grad"] += 1
+                checked = loss
+            elif is_last:
+                loss, grad = _value(objective, theta), None
+                counts["value"] += 1
+                checked = loss
             else:
-                if batches is not None:
-                    batch_objective = objective.subset(batches.next())
+                batch_objective = objective.subset(batches.next())
                 batch_loss, grad = _value_and_grad(batch_objective, theta)
-                num_grad += 1
-            grad_norm = float(np.linalg.norm(grad)) if grad is not None else np.nan
-            finite = np.isfinite(batch_loss) and (grad is None or np.isfinite(grad_norm))
-            over = divergence_threshold is not None and batch_loss > divergence_threshold
+                counts["grad"] += 1
+                loss, checked = None, batch_loss
+            grad_norm = np.nan if grad is None else float(np.linalg.norm(grad))
+            diverged = too_large(checked) or (grad is not None and not np.isfinite(grad_norm))
             converged = tol is not None and grad_norm <= tol
-            record = is_last or not finite or over or converged or t % record_every == 0
+            record = is_last or diverged or converged or t % record_every == 0
             if record:
-                if batches is None or is_last:
-                    loss = batch_loss
-                else:
+                if loss is None:
                     loss = _value(objective, theta)
-                    num_value += 1
-                    over = over or (
-                        divergence_threshold is not None and loss > divergence_threshold
-                    )
-                    finite = finite and np.isfinite(loss)
+                    counts["value"] += 1
+                    diverged = diverged or too_large(loss)
                 rate = float(schedule(t)) if schedule is not None else np.nan
-                rows["steps"].append(t)
-                if record_params:
-                    rows["params"].append(theta.copy())
-                rows["losses"].append(loss)
-                rows["grads"].append(grad_norm)
-                rows["updates"].append(np.nan)
-                rows["rates"].append(rate)
-                rows["batch"].append(batch_loss)
+                log.add(t, theta, loss, grad_norm, rate, batch_loss)
                 for key, other in evals.items():
-                    eval_rows[key].append(_value(other, theta))
-            if not finite or over:
-                stop_reason = "diverged"
-                break
-            if converged:
-                stop_reason = "tol"
+                    log.evals[key].append(_value(other, theta))
+            if diverged or converged:
+                stop_reason = "diverged" if diverged else "tol"
                 break
             if record and callback is not None:
-                info = StepInfo(
-                    t,
-                    _readonly(theta),
-                    loss,
-                    None if grad is None else _readonly(grad),
-                    rate,
-                    state,
-                )
-                if callback(info):
+                view = None if grad is None else _readonly(grad)
+                if callback(StepInfo(t, _readonly(theta), loss, view, rate, state)):
                     stop_reason = "callback"
                     break
             if is_last:
                 break
 
+            # Update.
             if rule.needs_grad_fn:
-
-                def grad_fn(x, _objective=batch_objective):
-                    nonlocal num_grad
-                    num_grad += 1
-                    return np.asarray(_objective.grad(x), dtype=float)
-
-                step, state = rule.update(grad, state, theta, grad_fn)
+                step, state = rule.update(
+                    grad, state, theta, _counted_grad(batch_objective, counts)
+                )
             else:
                 step, state = rule.update(grad, state, theta)
             step = np.asarray(step, dtype=float)
             alpha = 1.0
             if line_search is not None:
-                result = line_search(objective, theta, step, value=batch_loss, grad=grad)
-                num_value += int(result.num_evals)
+                result = line_search(objective, theta, step, value=loss, grad=grad)
+                counts["value"] += int(result.num_evals)
                 if not result.success:
                     stop_reason = "line_search_failed"
                     break
                 alpha = float(result.step)
                 step = alpha * step
             if record:
-                rows["updates"][-1] = float(np.linalg.norm(step))
-                rows["rates"][-1] *= alpha
+                log.set_update(float(np.linalg.norm(step)), alpha)
             theta = theta + step
 
-    def array(values: list) -> np.ndarray:
-        return _frozen(np.array(values, dtype=float))
-
-    return Trajectory(
-        steps=_frozen(np.array(rows["steps"], dtype=int)),
-        params=_frozen(np.array(rows["params"]).reshape(-1, dim)) if record_params else None,
-        losses=array(rows["losses"]),
-        grad_norms=array(rows["grads"]),
-        update_norms=array(rows["updates"]),
-        learning_rates=array(rows["rates"]),
-        eval_losses=MappingProxyType({k: array(v) for k, v in eval_rows.items()}),
-        batch_losses=array(rows["batch"]) if batches is not None else None,
-        final_params=_frozen(theta.copy()),
+    return log.trajectory(
+        theta,
+        dim,
         stop_reason=stop_reason,
-        num_grad_evals=num_grad,
-        num_value_evals=num_value,
+        minibatch=batches is not None,
+        num_grad_evals=counts["grad"],
+        num_value_evals=counts["value"],
         rule_name=rule.name,
     )
+
+
+def _counted_grad(objective: Any, counts: dict[str, int]) -> Callable[[np.ndarray], np.ndarray]:
+    def grad_fn(theta: np.ndarray) -> np.ndarray:
+        counts["grad"] += 1
+        return np.asarray(objective.grad(theta), dtype=float)
+
+    return grad_fn
+
+
+class _Log:
+    """Rows of a trajectory, appended one record at a time."""
+
+    def __init__(self, record_params: bool, eval_names: list[str]):
+        self.record_params = record_params
+        self.steps: list[int] = []
+        self.params: list[np.ndarray] = []
+        self.losses: list[float] = []
+        self.grad_norms: list[float] = []
+        self.update_norms: list[float] = []
+        self.rates: list[float] = []
+        self.batch_losses: list[float] = []
+        self.evals: dict[str, list[float]] = {name: [] for name in eval_names}
+
+    def add(self, step, theta, loss, grad_norm, rate, batch_loss) -> None:
+        self.steps.append(step)
+        if self.record_params:
+            self.params.append(theta.copy())
+        self.losses.append(loss)
+        self.grad_norms.append(grad_norm)
+        self.update_norms.append(np.nan)
+        self.rates.append(rate)
+        self.batch_losses.append(batch_loss)
+
+    def set_update(self, update_norm: float, alpha: float) -> None:
+        self.update_norms[-1] = update_norm
+        self.rates[-1] *= alpha
+
+    def trajectory(self, theta, dim, *, minibatch, **fields) -> Trajectory:
+        def array(values: list) -> np.ndarray:
+            return _frozen(np.array(values, dtype=float))
+
+        params = None
+        if self.record_params:
+            params = _frozen(np.array(self.params, dtype=float).reshape(-1, dim))
+        return Trajectory(
+            steps=_frozen(np.array(self.steps, dtype=int)),
+            params=params,
+            losses=array(self.losses),
+            grad_norms=array(self.grad_norms),
+            update_norms=array(self.update_norms),
+            learning_rates=array(self.rates),
+            eval_losses=MappingProxyType({k: array(v) for k, v in self.evals.items()}),
+            batch_losses=array(self.batch_losses) if minibatch else None,
+            final_params=_frozen(theta.copy()),
+            **fields,
+        )
 
 
 def minimize(
