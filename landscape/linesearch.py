@@ -337,15 +337,16 @@ def exact_line_search(
     direction: np.ndarray,
     *,
     initial_step: float = 1.0,
-    max_expansions: int = 60,
+    max_iter: int = 60,
     xtol: float = 1e-8,
     value: float | None = None,
     grad: np.ndarray | None = None,
 ) -> LineSearchResult:
-    """Minimize :math:`f(\\theta + \\alpha d)` over :math:`\\alpha > 0` numerically.
+    """Minimize :math:`f(\\theta + \\alpha d)` over :math:`\\alpha > 0` by bracketing and Brent.
 
-    The search doubles a trial step from ``initial_step`` until the value stops
-    decreasing, which brackets a minimizer, then refines it with bounded Brent
+    The search first brackets a minimizer: from ``initial_step`` it doubles the trial
+    while :math:`\\phi` keeps decreasing, or halves it until :math:`\\phi(\\alpha) <
+    \\phi(0)`. It then refines the minimizer inside the bracket with bounded Brent
     minimization (:func:`scipy.optimize.minimize_scalar`, ``method="bounded"``).
 
     Parameters
@@ -358,8 +359,8 @@ def exact_line_search(
         Search direction :math:`d`; must be a descent direction.
     initial_step : float, optional
         First trial step, > 0; sets the scale of the bracket.
-    max_expansions : int, optional
-        Largest number of doublings, >= 1.
+    max_iter : int, optional
+        Largest number of doublings or halvings while bracketing, >= 1.
     xtol : float, optional
         Tolerance on :math:`\\alpha` relative to the bracket's width, > 0.
     value : float, optional
@@ -371,8 +372,9 @@ def exact_line_search(
     -------
     result : LineSearchResult
         ``success`` is false when ``direction`` is not a descent direction, when no
-        bracket was found within ``max_expansions`` doublings (the function keeps
-        decreasing: likely unbounded below), or when Brent's method did not converge.
+        bracket was found within ``max_iter`` doublings (the function keeps decreasing:
+        likely unbounded below) or halvings, or when Brent's method did not converge.
+        ``num_evals`` counts calls of ``objective.value``.
 
     Raises
     ------
@@ -380,13 +382,18 @@ def exact_line_search(
         If ``objective`` lacks ``value``/``grad`` or an argument has the wrong type.
     ValueError
         If a vector has the wrong shape or non-finite entries, ``initial_step`` or
-        ``xtol`` is not positive, or ``max_expansions < 1``.
+        ``xtol`` is not positive, or ``max_iter < 1``.
 
     Notes
     -----
     For the quadratic :math:`\\tfrac12 x^\\top A x - b^\\top x` the answer matches
-    :func:`exact_line_search_quadratic`. The minimizer found is a local one: on a
-    non-convex :math:`\\phi` it is the minimum within the first bracket.
+    :func:`exact_line_search_quadratic`. The search uses values only, so it cannot
+    locate :math:`\\alpha^*` more finely than the width over which :math:`\\phi` is flat
+    to rounding, :math:`|\\alpha - \\alpha^*| \\approx \\sqrt{2 \\epsilon |f| /
+    \\phi''}`: close to a minimizer, where :math:`\\phi''` is small, the relative error of
+    the step grows to about 1e-4 (use the closed form for quadratics). The minimizer
+    found is a local one: on a non-convex :math:`\\phi` it is the minimum within the
+    bracket.
 
     Examples
     --------
@@ -399,42 +406,51 @@ def exact_line_search(
     (3.0, True)
     """
     initial_step = check_positive(initial_step, "initial_step")
-    max_expansions = check_positive_int(max_expansions, "max_expansions")
+    max_iter = check_positive_int(max_iter, "max_iter")
     xtol = check_positive(xtol, "xtol")
     num_evals = 1 if value is None else 0
     theta, direction, f0, slope = _start(objective, theta, direction, value, grad)
+    failure = LineSearchResult(0.0, f0, num_evals, False)
     if not slope < 0:
-        return LineSearchResult(0.0, f0, num_evals, False)
+        return failure
 
     def phi(alpha: float) -> float:
         nonlocal num_evals
         num_evals += 1
         return _safe_value(objective, theta + alpha * direction)
 
-    best_alpha, best_value = 0.0, f0
-    high, f_high = initial_step, phi(initial_step)
-    bracketed = f_high >= best_value
-    expansions = 0
-    while not bracketed and expansions < max_expansions:
-        best_alpha, best_value = high, f_high
-        high *= 2.0
-        f_high = phi(high)
-        expansions += 1
-        bracketed = f_high >= best_value
-    if not bracketed:
-        return LineSearchResult(best_alpha, best_value, num_evals, False)
+    # Bracket: low < mid < high with phi(mid) < phi(0) and phi(mid) <= phi(high).
+    mid, f_mid = initial_step, phi(initial_step)
+    if f_mid < f0:
+        low, high, f_high = 0.0, 2.0 * mid, phi(2.0 * mid)
+        for _ in range(max_iter):
+            if f_high >= f_mid:
+                break
+            low, mid, f_mid = mid, high, f_high
+            high = 2.0 * mid
+            f_high = phi(high)
+        else:
+            return failure._replace(num_evals=num_evals)
+    else:
+        low = 0.0
+        for _ in range(max_iter):
+            high, mid = mid, 0.5 * mid
+            f_mid = phi(mid)
+            if f_mid < f0:
+                break
+        else:
+            return failure._replace(num_evals=num_evals)
     finite_max = np.finfo(float).max
     with np.errstate(all="ignore"):
         res = minimize_scalar(
             lambda a: min(phi(a), finite_max),
-            bounds=(0.0, high),
+            bounds=(low, high),
             method="bounded",
-            options={"xatol": xtol * high},
+            options={"xatol": xtol * (high - low)},
         )
     alpha, f_alpha = float(res.x), float(res.fun)
-    if not f_alpha <= best_value:
-        alpha, f_alpha = best_alpha, best_value
-    success = bool(res.success) and alpha > 0 and f_alpha < f0
-    if not success:
-        return LineSearchResult(0.0, f0, num_evals, False)
+    if not f_alpha <= f_mid:
+        alpha, f_alpha = mid, f_mid
+    if not res.success:
+        return failure._replace(num_evals=num_evals)
     return LineSearchResult(alpha, f_alpha, num_evals, True)
