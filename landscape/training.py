@@ -185,8 +185,7 @@ def _value(objective: Any, theta: np.ndarray) -> float:
 
 
 def _value_and_grad(objective: Any, theta: np.ndarray) -> tuple[float, np.ndarray | None]:
-    if not np.all(np.isfinite(theta)):
-        return np.nan, None
+    """Value and gradient at a finite theta; (NaN, None) on a floating-point failure."""
     with np.errstate(over="ignore", invalid="ignore"):
         try:
             joint = getattr(objective, "value_and_grad", None)
@@ -197,6 +196,14 @@ def _value_and_grad(objective: Any, theta: np.ndarray) -> tuple[float, np.ndarra
         except (FloatingPointError, OverflowError):
             return np.nan, None
     return float(value), np.asarray(grad, dtype=float)
+
+
+def _norm(x: np.ndarray) -> float:
+    """2-norm without overflow for finite entries (inf only when the norm exceeds 1.8e308)."""
+    scale = float(np.max(np.abs(x))) if x.size else 0.0
+    if scale == 0.0 or not np.isfinite(scale):
+        return scale
+    return scale * float(np.linalg.norm(x / scale))
 
 
 class _Batches:
@@ -308,7 +315,9 @@ def _run(
             # Evaluate: `loss` is the full training loss (None until needed in
             # mini-batch mode), `grad` the gradient the rule will receive.
             batch_objective, batch_loss = objective, np.nan
-            if batches is None:
+            if not np.all(np.isfinite(theta)):  # the last update overflowed
+                loss, grad, checked = np.nan, None, np.nan
+            elif batches is None:
                 loss, grad = _value_and_grad(objective, theta)
                 counts["grad"] += 1
                 checked = loss
@@ -321,8 +330,8 @@ def _run(
                 batch_loss, grad = _value_and_grad(batch_objective, theta)
                 counts["grad"] += 1
                 loss, checked = None, batch_loss
-            grad_norm = np.nan if grad is None else float(np.linalg.norm(grad))
-            diverged = too_large(checked) or (grad is not None and not np.isfinite(grad_norm))
+            grad_norm = np.nan if grad is None else _norm(grad)
+            diverged = too_large(checked) or (grad is not None and not np.isfinite(grad).all())
             converged = tol is not None and grad_norm <= tol
             record = is_last or diverged or converged or t % record_every == 0
             if record:
@@ -363,7 +372,7 @@ def _run(
                 alpha = float(result.step)
                 step = alpha * step
             if record:
-                log.set_update(float(np.linalg.norm(step)), alpha)
+                log.set_update(_norm(step), alpha)
             theta = theta + step
 
     return log.trajectory(
