@@ -30,24 +30,73 @@ __all__ = [
 
 
 class AdagradState(NamedTuple):
-    """State of :func:`adagrad`: ``count`` and the running sum of squared gradients (d,)."""
+    """State of :func:`adagrad`.
+
+    Attributes
+    ----------
+    count : int
+        Number of updates applied so far.
+    accumulator : numpy.ndarray, shape (d,)
+        Running sum of squared gradients :math:`s_t` (read-only).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import landscape as ls
+    >>> rule = ls.adagrad(0.1)
+    >>> _, state = rule.update(np.array([3.0]), rule.init(np.zeros(1)), np.zeros(1))
+    >>> state
+    AdagradState(count=1, accumulator=array([9.]))
+    """
 
     count: int
     accumulator: np.ndarray
 
 
 class RMSPropState(NamedTuple):
-    """State of :func:`rmsprop`: ``count`` and the moving average of squared gradients (d,)."""
+    """State of :func:`rmsprop`.
+
+    Attributes
+    ----------
+    count : int
+        Number of updates applied so far.
+    accumulator : numpy.ndarray, shape (d,)
+        Moving average of squared gradients :math:`s_t` (read-only).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import landscape as ls
+    >>> rule = ls.rmsprop(0.1, beta=0.5)
+    >>> _, state = rule.update(np.array([2.0]), rule.init(np.zeros(1)), np.zeros(1))
+    >>> state
+    RMSPropState(count=1, accumulator=array([2.]))
+    """
 
     count: int
     accumulator: np.ndarray
 
 
 class AdamState(NamedTuple):
-    """State of :func:`adam`, :func:`adamw` and :func:`adam_l2`: ``count`` and the moments.
+    """State of :func:`adam`, :func:`adamw` and :func:`adam_l2`.
 
-    ``m`` and ``v`` (each shape (d,)) are the moving averages of the gradient and of its
-    square, before bias correction.
+    Attributes
+    ----------
+    count : int
+        Number of updates applied so far.
+    m : numpy.ndarray, shape (d,)
+        Moving average of the gradient, before bias correction (read-only).
+    v : numpy.ndarray, shape (d,)
+        Moving average of the squared gradient, before bias correction (read-only).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import landscape as ls
+    >>> rule = ls.adam(0.1, beta1=0.5, beta2=0.75)
+    >>> _, state = rule.update(np.array([2.0]), rule.init(np.zeros(1)), np.zeros(1))
+    >>> state
+    AdamState(count=1, m=array([1.]), v=array([1.]))
     """
 
     count: int
@@ -56,7 +105,24 @@ class AdamState(NamedTuple):
 
 
 class LionState(NamedTuple):
-    """State of :func:`lion`: ``count`` and the gradient momentum ``m`` (d,)."""
+    """State of :func:`lion`.
+
+    Attributes
+    ----------
+    count : int
+        Number of updates applied so far.
+    m : numpy.ndarray, shape (d,)
+        Momentum of the gradient :math:`m_t` (read-only).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import landscape as ls
+    >>> rule = ls.lion(0.01, beta2=0.75)
+    >>> _, state = rule.update(np.array([2.0]), rule.init(np.zeros(1)), np.zeros(1))
+    >>> state
+    LionState(count=1, m=array([0.5]))
+    """
 
     count: int
     m: np.ndarray

@@ -45,6 +45,13 @@ class LineSearchResult(NamedTuple):
         Number of objective evaluations the search made.
     success : bool
         Whether the search's acceptance test was met.
+
+    Examples
+    --------
+    >>> import landscape as ls
+    >>> step, value, num_evals, success = ls.LineSearchResult(0.5, 0.1, 3, True)
+    >>> step, success
+    (0.5, True)
     """
 
     step: float
@@ -54,7 +61,22 @@ class LineSearchResult(NamedTuple):
 
 
 class WolfeCheck(NamedTuple):
-    """Which Wolfe conditions hold at a step; unpacks as ``(armijo_ok, curvature_ok)``."""
+    """Which Wolfe conditions hold at a step; unpacks as ``(armijo_ok, curvature_ok)``.
+
+    Attributes
+    ----------
+    armijo_ok : bool
+        Whether the sufficient-decrease (Armijo) condition holds.
+    curvature_ok : bool
+        Whether the curvature condition holds (weak or strong, as requested).
+
+    Examples
+    --------
+    >>> import landscape as ls
+    >>> armijo_ok, curvature_ok = ls.WolfeCheck(True, False)
+    >>> armijo_ok and curvature_ok
+    False
+    """
 
     armijo_ok: bool
     curvature_ok: bool

@@ -113,13 +113,43 @@ class UpdateRule(NamedTuple):
 
 
 class GDState(NamedTuple):
-    """State of :func:`gd`: the number of updates applied, ``count``."""
+    """State of :func:`gd`.
+
+    Attributes
+    ----------
+    count : int
+        Number of updates applied so far.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import landscape as ls
+    >>> ls.gd(0.1).init(np.zeros(3))
+    GDState(count=0)
+    """
 
     count: int
 
 
 class MomentumState(NamedTuple):
-    """State of :func:`momentum` and :func:`nesterov`: ``count`` and the ``velocity`` (d,)."""
+    """State of :func:`momentum` and :func:`nesterov`.
+
+    Attributes
+    ----------
+    count : int
+        Number of updates applied so far.
+    velocity : numpy.ndarray, shape (d,)
+        The velocity :math:`v_t` (read-only), zero at the start.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import landscape as ls
+    >>> rule = ls.momentum(0.1, beta=0.5)
+    >>> _, state = rule.update(np.array([1.0, 2.0]), rule.init(np.zeros(2)), np.zeros(2))
+    >>> state
+    MomentumState(count=1, velocity=array([-0.1, -0.2]))
+    """
 
     count: int
     velocity: np.ndarray
@@ -478,7 +508,22 @@ def make_rule(name: str, **hyperparameters: Any) -> UpdateRule:
 
 
 class MomentumParameters(NamedTuple):
-    """A ``(learning_rate, beta)`` pair for :func:`momentum` or :func:`nesterov`."""
+    """A ``(learning_rate, beta)`` pair for :func:`momentum` or :func:`nesterov`.
+
+    Attributes
+    ----------
+    learning_rate : float
+        The step size :math:`\\eta`.
+    beta : float
+        The momentum coefficient :math:`\\beta`.
+
+    Examples
+    --------
+    >>> import landscape as ls
+    >>> rule = ls.nesterov(*ls.nesterov_parameters(1.0, 9.0))
+    >>> rule.hyperparameters["beta"]
+    0.5
+    """
 
     learning_rate: float
     beta: float

@@ -58,6 +58,16 @@ class StepInfo(NamedTuple):
         The rule's scheduled rate at this step (NaN if the rule has no schedule).
     state : object
         The rule's state (e.g. ``AdamState``), for preconditioned quantities.
+
+    Examples
+    --------
+    >>> import landscape as ls
+    >>> bowl = ls.from_function(lambda t: float(t @ t), dim=1, grad=lambda t: 2 * t)
+    >>> seen = []
+    >>> traj = ls.minimize(bowl, [1.0], ls.gd(0.25), 4, record_every=2,
+    ...                    callback=lambda info: seen.append((info.step, info.loss)))
+    >>> seen
+    [(0, 1.0), (2, 0.0625), (4, 0.00390625)]
     """
 
     step: int
@@ -114,6 +124,19 @@ class Trajectory:
         recorded during mini-batch training).
     rule_name : str
         ``rule.name``.
+
+    Examples
+    --------
+    >>> import landscape as ls
+    >>> bowl = ls.from_function(lambda t: float(t @ t), dim=2, grad=lambda t: 2 * t)
+    >>> traj = ls.minimize(bowl, [1.0, 1.0], ls.gd(0.25), 4)
+    >>> traj
+    Trajectory(rule='gd', records=5, last_step=4, final_loss=0.007812,
+               stop_reason='num_steps', num_grad_evals=5)
+    >>> traj.losses
+    array([2.       , 0.5      , 0.125    , 0.03125  , 0.0078125])
+    >>> traj.update_norms.round(4)
+    array([0.7071, 0.3536, 0.1768, 0.0884,    nan])
     """
 
     steps: np.ndarray
