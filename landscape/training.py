@@ -5,6 +5,8 @@ user's function) and can add a line search. :func:`train` is the training loop f
 objectives built from data: full-batch by default, mini-batch SGD with ``batch_size``.
 Both return a :class:`Trajectory`. A run that diverges is data, not an error: the loop
 stops at the first non-finite loss (or gradient, or parameter) and the trajectory says so.
+Floating-point overflow warnings are silenced inside the loop (including in callbacks),
+since overflow is how a divergence announces itself.
 
 Mini-batch protocol: an objective built from ``num_samples`` data points provides the
 attribute ``num_samples`` and a method ``subset(indices) -> Objective`` returning the
@@ -371,7 +373,8 @@ def _run(
                 break
             if record and callback is not None:
                 view = None if grad is None else _readonly(grad)
-                if callback(StepInfo(t, _readonly(theta), loss, view, rate, state)):
+                answer = callback(StepInfo(t, _readonly(theta), loss, view, rate, state))
+                if isinstance(answer, (bool, np.bool_)) and answer:
                     stop_reason = "callback"
                     break
             if is_last:
@@ -385,6 +388,10 @@ def _run(
             else:
                 step, state = rule.update(grad, state, theta)
             step = np.asarray(step, dtype=float)
+            if step.shape != theta.shape:
+                raise ValueError(
+                    f"`rule.update` must return a step of shape {theta.shape}, got {step.shape}."
+                )
             alpha = 1.0
             if line_search is not None:
                 result = line_search(objective, theta, step, value=loss, grad=grad)
@@ -497,7 +504,8 @@ def minimize(
         Stop once the gradient norm is at most ``tol`` (``stop_reason="tol"``).
     callback : callable, optional
         ``callback(info: StepInfo)`` at every recorded step, before that step's update;
-        returning a true value stops the run (``stop_reason="callback"``).
+        returning ``True`` stops the run (``stop_reason="callback"``); other return
+        values, such as a measurement, are ignored.
     line_search : {"armijo", "exact"} or callable, optional
         Scale each proposed step :math:`s` by :math:`\\alpha` from a line search along
         :math:`s` (:func:`armijo_backtracking` from :math:`\\alpha_0 = 1`, or
@@ -606,7 +614,8 @@ def train(
     tol : float, optional
         Full-batch only: stop once the gradient norm is at most ``tol``.
     callback : callable, optional
-        ``callback(info: StepInfo)`` at every recorded step; a true return stops the run.
+        ``callback(info: StepInfo)`` at every recorded step; returning ``True`` stops the
+        run (other return values are ignored).
     divergence_threshold : float, optional
         Also treat a loss above this value as divergence.
 

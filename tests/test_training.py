@@ -246,6 +246,20 @@ def test_callback_sees_each_record_and_can_stop():
     assert seen[1].learning_rate == 0.1
 
 
+def test_callback_return_values_other_than_true_are_ignored():
+    for answer in (1.5, "stop", np.array([1.0]), None, False, np.False_):
+        traj = ls.minimize(lsq(), np.zeros(3), ls.gd(0.1), 4, callback=lambda info, a=answer: a)
+        assert traj.stop_reason == "num_steps", answer
+    traj = ls.minimize(lsq(), np.zeros(3), ls.gd(0.1), 4, callback=lambda info: np.True_)
+    assert traj.stop_reason == "callback"
+
+
+def test_a_step_of_the_wrong_shape_is_reported():
+    rule = ls.UpdateRule(lambda p: ls.GDState(0), lambda g, s, p: (np.zeros(2), s))
+    with pytest.raises(ValueError, match=r"`rule.update` must return a step of shape \(3,\)"):
+        ls.minimize(lsq(), np.zeros(3), rule, 2)
+
+
 # --------------------------------------------------------------------------------------
 # the grad_fn protocol (as sharpness-aware minimization will use it)
 
