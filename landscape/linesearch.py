@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 import numpy as np
-from scipy.optimize import minimize_scalar
 
 from landscape._validation import (
     as_symmetric_matrix,
@@ -427,6 +426,8 @@ def exact_line_search(
     >>> round(result.step, 6), result.success
     (3.0, True)
     """
+    from scipy.optimize import minimize_scalar  # imported here: it costs ~0.5 s to import
+
     initial_step = check_positive(initial_step, "initial_step")
     max_iter = check_positive_int(max_iter, "max_iter")
     xtol = check_positive(xtol, "xtol")

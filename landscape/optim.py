@@ -186,7 +186,11 @@ def _beta(value: Any, name: str) -> float:
 
 
 def _hyper(**kwargs: Any) -> Mapping[str, Any]:
-    return MappingProxyType(dict(kwargs))
+    """Read-only hyperparameters; a float learning rate is stored as a plain float."""
+    rate = kwargs.get("learning_rate")
+    if rate is not None and not callable(rate):
+        kwargs["learning_rate"] = float(rate)
+    return MappingProxyType(kwargs)
 
 
 # --------------------------------------------------------------------------------------

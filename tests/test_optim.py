@@ -648,3 +648,5 @@ def test_repr_is_compact():
         "UpdateRule(adam(learning_rate=0.1, beta1=0.9, beta2=0.999, eps=1e-08))"
     )
     assert repr(ls.gd(ls.constant(0.5))) == "UpdateRule(gd(learning_rate=constant(value=0.5)))"
+    assert repr(ls.gd(np.float64(0.5))) == "UpdateRule(gd(learning_rate=0.5))"
+    assert repr(ls.momentum(1)) == "UpdateRule(momentum(learning_rate=1.0, beta=0.9))"
