@@ -234,15 +234,16 @@ def test_init_does_not_alias_params():
 # convergence
 
 QUADRATIC_CASES = [
-    # (rule, steps, tolerance on ||theta - theta*||) ; eigenvalues in [1, 10]
-    (ls.gd(0.18), 300, 1e-8),
-    (ls.momentum(0.1, beta=0.5), 300, 1e-8),
-    (ls.nesterov(0.1, beta=0.5), 300, 1e-8),
-    (ls.adagrad(0.5), 2000, 1e-6),
-    (ls.rmsprop(ls.exponential_decay(0.05, 0.5, decay_steps=200), beta=0.9), 3000, 1e-4),
-    (ls.adam(ls.exponential_decay(0.1, 0.5, decay_steps=200)), 3000, 1e-4),
-    (ls.adamw(ls.exponential_decay(0.1, 0.5, decay_steps=200), weight_decay=0.0), 3000, 1e-4),
-    (ls.lion(ls.exponential_decay(0.03, 0.5, decay_steps=200)), 3000, 1e-4),
+    # (rule, steps, tolerance on ||theta - theta*||); eigenvalues in [1, 10]; measured
+    # errors in the comments
+    (ls.gd(0.18), 150, 1e-11),  # 1e-13
+    (ls.momentum(0.1, beta=0.5), 150, 1e-12),  # 7e-18
+    (ls.nesterov(0.1, beta=0.5), 150, 1e-12),  # 6e-17
+    (ls.adagrad(0.5), 1000, 1e-12),  # 6e-17
+    (ls.adam(ls.exponential_decay(0.1, 0.5, decay_steps=200)), 1500, 1e-12),  # 2e-16
+    (ls.adamw(ls.exponential_decay(0.1, 0.5, decay_steps=200), weight_decay=0.0), 1500, 1e-12),
+    (ls.rmsprop(ls.exponential_decay(0.05, 0.5, decay_steps=200), beta=0.9), 3000, 1e-5),  # 1e-6
+    (ls.lion(ls.exponential_decay(0.03, 0.5, decay_steps=200)), 3000, 1e-5),  # 5e-7
 ]
 
 
@@ -251,8 +252,9 @@ def test_rules_converge_on_a_quadratic(rule, num_steps, tol):
     f, _, _, x_star = quadratic([1.0, 2.0, 4.0, 10.0])
     traj = ls.minimize(f, np.zeros(4), rule, num_steps, record_every=num_steps)
     error = float(np.linalg.norm(traj.final_params - x_star))
-    # Tolerances: the plain methods contract geometrically to machine precision; the
-    # adaptive ones stop near the optimum at a distance set by the final learning rate.
+    # Tolerances keep a margin of 10-1000x over the measured errors: most rules reach
+    # rounding level; RMSProp (no bias correction, no momentum) and the sign-based Lion
+    # stop at a distance set by their final learning rate.
     assert error < tol, f"{rule!r}: ||theta - theta*|| = {error:.3g} >= {tol:g}"
     assert traj.stop_reason == "num_steps"
 
