@@ -97,6 +97,24 @@ class UpdateRule(NamedTuple):
     >>> step, state = rule.update(np.array([1.0, -2.0]), state, np.zeros(2))
     >>> step, state.count
     (array([-0.1,  0.2]), 1)
+
+    A rule that evaluates the gradient elsewhere declares ``needs_grad_fn``. Here the
+    extragradient method takes the gradient one step ahead, :math:`\\theta_{t+1} =
+    \\theta_t - \\eta \\nabla f(\\theta_t - \\eta g_t)`, reusing the state of :func:`gd`:
+
+    >>> def extragradient(learning_rate):
+    ...     base = ls.gd(learning_rate)
+    ...     def update(grad, state, params, grad_fn):
+    ...         ahead = params - learning_rate * grad
+    ...         return base.update(grad_fn(ahead), state, params)
+    ...     return ls.UpdateRule(base.init, update, needs_grad_fn=True,
+    ...                          learning_rate=base.learning_rate, name="extragradient")
+    >>> bowl = ls.from_function(lambda t: float(t @ t), dim=2, grad=lambda t: 2 * t)
+    >>> traj = ls.minimize(bowl, [1.0, 1.0], extragradient(0.25), num_steps=3)
+    >>> traj.final_params  # each step multiplies theta by 1 - 2 eta (1 - 2 eta) = 0.75
+    array([0.421875, 0.421875])
+    >>> traj.num_grad_evals  # one per step, one per grad_fn call, one at the end
+    7
     """
 
     init: Callable[[np.ndarray], Any]

@@ -480,6 +480,7 @@ def minimize(
     num_steps: int,
     *,
     record_every: int = 1,
+    record_params: bool = True,
     tol: float | None = None,
     callback: Callable[[StepInfo], Any] | None = None,
     line_search: str | Callable[..., LineSearchResult] | None = None,
@@ -500,6 +501,8 @@ def minimize(
     record_every : int, optional
         Record every this many steps (the first, the last and the stopping step are
         always recorded).
+    record_params : bool, optional
+        Keep the parameters at each record; turn off for large ``d``.
     tol : float, optional
         Stop once the gradient norm is at most ``tol`` (``stop_reason="tol"``).
     callback : callable, optional
@@ -562,7 +565,7 @@ def minimize(
         batch_size=None,
         rng=0,
         record_every=record_every,
-        record_params=True,
+        record_params=record_params,
         eval_objectives=None,
         tol=tol,
         callback=callback,

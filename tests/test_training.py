@@ -141,6 +141,7 @@ def test_record_params_off_keeps_the_final_params():
     traj = ls.train(f, np.zeros(3), ls.gd(0.1), 7, record_params=False)
     assert traj.params is None
     np.testing.assert_allclose(traj.final_params, manual_gd(f, np.zeros(3), 0.1, 7)[-1])
+    assert ls.minimize(f, np.zeros(3), ls.gd(0.1), 7, record_params=False).params is None
 
 
 def test_value_and_grad_is_used_when_available():
