@@ -173,6 +173,39 @@ class Trajectory:
     def __len__(self) -> int:
         return int(self.steps.size)
 
+    def as_columns(self) -> dict[str, np.ndarray]:
+        """Return the per-record scalars as named columns, e.g. to write a CSV log.
+
+        Returns
+        -------
+        columns : dict of str to numpy.ndarray, each shape (k,)
+            ``step``, ``loss``, ``grad_norm``, ``update_norm``, ``learning_rate``, then
+            ``batch_loss`` for mini-batch runs and ``<name>_loss`` for each evaluation
+            objective.
+
+        Examples
+        --------
+        >>> import landscape as ls
+        >>> bowl = ls.from_function(lambda t: float(t @ t), dim=1, grad=lambda t: 2 * t)
+        >>> columns = ls.minimize(bowl, [1.0], ls.gd(0.25), 2).as_columns()
+        >>> list(columns)
+        ['step', 'loss', 'grad_norm', 'update_norm', 'learning_rate']
+        >>> columns["loss"]
+        array([1.    , 0.25  , 0.0625])
+        """
+        columns = {
+            "step": self.steps,
+            "loss": self.losses,
+            "grad_norm": self.grad_norms,
+            "update_norm": self.update_norms,
+            "learning_rate": self.learning_rates,
+        }
+        if self.batch_losses is not None:
+            columns["batch_loss"] = self.batch_losses
+        for name, values in self.eval_losses.items():
+            columns[f"{name}_loss"] = values
+        return columns
+
     def __repr__(self) -> str:
         return (
             f"Trajectory(rule={self.rule_name!r}, records={len(self)}, "

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import landscape as ls
 
@@ -74,6 +76,28 @@ def test_armijo_holds_at_the_accepted_step_and_fails_one_step_earlier(theta, c1)
         rejected = f.value(theta + longer * direction)
         assert rejected > f0 + c1 * longer * slope, f"step {longer:g} should have been accepted"
     assert result.num_evals == 1 + round(np.log2(1.0 / result.step)) + 1  # f0 + trials
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    st.lists(st.floats(0.1, 100.0), min_size=2, max_size=5),
+    st.integers(0, 2**16),
+    st.sampled_from([1e-4, 0.5, 0.9]),
+    st.sampled_from([0.1, 0.5, 0.8]),
+)
+def test_armijo_step_is_at_least_shrink_times_the_smoothness_bound(eigs, seed, c1, shrink):
+    f, a, _ = quadratic(eigs, rng=seed)
+    big_l = float(np.linalg.eigvalsh(a)[-1])
+    theta = np.random.default_rng(seed).standard_normal(len(eigs))
+    g = f.grad(theta)
+    result = ls.armijo_backtracking(f, theta, -g, initial_step=1.0, c1=c1, shrink=shrink)
+    assert result.success
+    # Every step <= 2 (1 - c1) / L satisfies Armijo, so backtracking stops within one
+    # shrink of that bound (or at the initial step).
+    bound = min(1.0, shrink * 2 * (1 - c1) / big_l)
+    assert result.step >= bound * (1 - 1e-12), f"step {result.step:.4g} < {bound:.4g}"
+    decrease = f.value(theta) - result.value
+    assert decrease >= c1 * result.step * float(g @ g) * (1 - 1e-12)
 
 
 def test_armijo_takes_the_initial_step_when_it_is_good_enough():

@@ -373,6 +373,30 @@ def test_sgd_with_a_decaying_rate_finds_the_least_squares_solution():
     assert error_constant > 2 * error_decayed, f"{error_constant:.3g} vs {error_decayed:.3g}"
 
 
+def test_columns_of_a_mini_batch_run():
+    traj = ls.train(
+        lsq(),
+        np.zeros(3),
+        ls.gd(0.1),
+        6,
+        batch_size=8,
+        record_every=3,
+        eval_objectives={"test": lsq(rng=1)},
+    )
+    columns = traj.as_columns()
+    assert list(columns) == [
+        "step",
+        "loss",
+        "grad_norm",
+        "update_norm",
+        "learning_rate",
+        "batch_loss",
+        "test_loss",
+    ]
+    assert all(values.shape == (3,) for values in columns.values())
+    np.testing.assert_array_equal(columns["test_loss"], traj.eval_losses["test"])
+
+
 def test_eval_objectives_are_recorded():
     train_f, test_f = lsq(rng=0), lsq(rng=1)
     traj = ls.train(
