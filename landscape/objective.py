@@ -223,6 +223,14 @@ class DerivativeCheck:
         Tolerance used for ``ok``.
     ok : bool
         ``max_rel_error <= tol``.
+
+    Examples
+    --------
+    >>> import landscape as ls
+    >>> wrong = ls.from_function(lambda t: float(t @ t), dim=2, grad=lambda t: 2.2 * t)
+    >>> check = ls.check_grad(wrong, [1.0, 1.0])
+    >>> check.ok, round(check.max_rel_error, 2)
+    (False, 0.09)
     """
 
     max_rel_error: float
