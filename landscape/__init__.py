@@ -16,6 +16,25 @@ from landscape.adaptive import (
     lion,
     rmsprop,
 )
+from landscape.benchmarks import (
+    Himmelblau,
+    Rastrigin,
+    Rosenbrock,
+    SixHumpCamel,
+)
+from landscape.critical import (
+    Classification,
+    EscapeDirection,
+    classify,
+    escape_direction,
+)
+from landscape.critical_search import (
+    CriticalPoint,
+    CriticalPointSearch,
+    find_critical_points,
+    grid_starts,
+    random_starts,
+)
 from landscape.linesearch import (
     LineSearchResult,
     WolfeCheck,
@@ -44,6 +63,16 @@ from landscape.optim import (
     nesterov_parameters,
     polyak_momentum_parameters,
 )
+from landscape.random_matrix import (
+    PositiveFraction,
+    QuadraticDecayFit,
+    TridiagonalBatch,
+    count_negative_eigenvalues,
+    fit_quadratic_decay,
+    goe_matrices,
+    goe_positive_fraction,
+    goe_tridiagonal,
+)
 from landscape.schedules import (
     constant,
     cosine_decay,
@@ -51,23 +80,57 @@ from landscape.schedules import (
     linear_warmup,
     step_decay,
 )
-from landscape.training import StepInfo, Trajectory, minimize, train
+from landscape.surfaces import (
+    DoubleWell,
+    KnownCriticalPoint,
+    MonkeySaddle,
+    Quadratic,
+    RunningExample,
+    Saddle,
+    Surface,
+    surface,
+    surface_names,
+)
+from landscape.training import (
+    StepInfo,
+    Trajectory,
+    minimize,
+    train,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AdagradState",
     "AdamState",
+    "Classification",
+    "CriticalPoint",
+    "CriticalPointSearch",
     "DerivativeCheck",
+    "DoubleWell",
+    "EscapeDirection",
     "GDState",
+    "Himmelblau",
+    "KnownCriticalPoint",
     "LineSearchResult",
     "LionState",
     "MomentumParameters",
     "MomentumState",
+    "MonkeySaddle",
     "Objective",
+    "PositiveFraction",
+    "Quadratic",
+    "QuadraticDecayFit",
     "RMSPropState",
+    "Rastrigin",
+    "Rosenbrock",
+    "RunningExample",
+    "Saddle",
+    "SixHumpCamel",
     "StepInfo",
+    "Surface",
     "Trajectory",
+    "TridiagonalBatch",
     "UpdateRule",
     "WolfeCheck",
     "adagrad",
@@ -77,14 +140,23 @@ __all__ = [
     "armijo_backtracking",
     "check_grad",
     "check_hvp",
+    "classify",
     "clip_by_global_norm",
     "constant",
     "cosine_decay",
+    "count_negative_eigenvalues",
+    "escape_direction",
     "exact_line_search",
     "exact_line_search_quadratic",
     "exponential_decay",
+    "find_critical_points",
+    "fit_quadratic_decay",
     "from_function",
     "gd",
+    "goe_matrices",
+    "goe_positive_fraction",
+    "goe_tridiagonal",
+    "grid_starts",
     "linear_warmup",
     "lion",
     "make_rule",
@@ -93,8 +165,11 @@ __all__ = [
     "nesterov",
     "nesterov_parameters",
     "polyak_momentum_parameters",
+    "random_starts",
     "rmsprop",
     "step_decay",
+    "surface",
+    "surface_names",
     "train",
     "wolfe_conditions",
 ]

@@ -15,6 +15,7 @@ import numpy as np
 
 __all__ = [
     "as_batch",
+    "as_points",
     "as_rng",
     "as_symmetric_matrix",
     "as_vector",
@@ -23,6 +24,7 @@ __all__ = [
     "check_nonnegative",
     "check_positive",
     "check_positive_int",
+    "check_real",
 ]
 
 
@@ -91,6 +93,28 @@ def as_batch(x: Any, name: str = "thetas", dim: int | None = None) -> np.ndarray
     return arr
 
 
+def as_points(x: Any, name: str = "theta", dim: int | None = None) -> np.ndarray:
+    """Return ``x`` as a new finite float64 array of points, shape ``(..., dim)``.
+
+    The last axis holds the coordinates; any leading axes (a grid, a batch) are kept. A
+    scalar is accepted when ``dim`` is 1 and becomes shape ``(1,)``.
+    """
+    arr = _as_float_array(x, name)
+    if arr.ndim == 0:
+        if dim not in (None, 1):
+            raise ValueError(f"`{name}` must have shape (..., {dim}), got a scalar.")
+        arr = arr.reshape(1)
+    if dim is not None and arr.shape[-1] != dim:
+        raise ValueError(
+            f"`{name}` must have shape (..., {dim}) (last axis = coordinates), "
+            f"got shape {arr.shape}."
+        )
+    if arr.shape[-1] == 0:
+        raise ValueError(f"`{name}` must not have an empty last axis.")
+    _check_finite(arr, name)
+    return arr
+
+
 def as_symmetric_matrix(x: Any, name: str = "hessian", rtol: float = 1e-8) -> np.ndarray:
     """Return ``x`` as a finite, square, symmetric float64 matrix.
 
@@ -120,6 +144,11 @@ def _check_real(value: Any, name: str) -> float:
     if not np.isfinite(value):
         raise ValueError(f"`{name}` must be finite, got {value}.")
     return value
+
+
+def check_real(value: Any, name: str) -> float:
+    """Return ``value`` as a float, requiring a finite real number (not a bool)."""
+    return _check_real(value, name)
 
 
 def check_positive(value: Any, name: str) -> float:
