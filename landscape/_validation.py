@@ -24,6 +24,7 @@ __all__ = [
     "check_nonnegative",
     "check_positive",
     "check_positive_int",
+    "check_real",
 ]
 
 
@@ -145,6 +146,11 @@ def _check_real(value: Any, name: str) -> float:
     if not np.isfinite(value):
         raise ValueError(f"`{name}` must be finite, got {value}.")
     return value
+
+
+def check_real(value: Any, name: str) -> float:
+    """Return ``value`` as a float, requiring a finite real number."""
+    return _check_real(value, name)
 
 
 def check_positive(value: Any, name: str) -> float:
