@@ -5,6 +5,7 @@ Every analysis works on an *objective* over a flat float64 parameter vector ``th
 """
 
 from landscape.data import Dataset, gaussian_blobs, teacher_student, two_spirals
+from landscape.density import SpectralDensity, TraceEstimate, hutchinson_trace, slq_density
 from landscape.network import NetworkObjective, mlp_objective
 from landscape.nn import MLP, ParamBlock
 from landscape.objective import (
@@ -14,19 +15,15 @@ from landscape.objective import (
     check_hvp,
     from_function,
 )
+from landscape.operators import HessianOperator
 from landscape.spectrum import (
     CurvatureExtremes,
     EigenResult,
-    HessianOperator,
     PowerIterationResult,
-    SpectralDensity,
-    TraceEstimate,
     classify_curvature,
     curvature_extremes,
     dense_spectrum,
-    hutchinson_trace,
     power_iteration,
-    slq_density,
     top_eigenpairs,
 )
 

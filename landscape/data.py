@@ -1,6 +1,6 @@
 """Small synthetic data sets, made in code and seeded, each with a held-out test split.
 
-Every generator returns a :class:`Dataset`: read-only arrays ``X, y`` for training and
+Every generator returns a :class:`~landscape.Dataset`: read-only arrays ``X, y`` for training and
 ``X_test, y_test`` drawn independently from the same distribution (``n_test`` rows, which
 may be zero), so a chapter can measure a generalization gap without touching the
 training data. Classification labels are integers ``0 .. num_classes - 1``; regression
@@ -76,7 +76,7 @@ class Dataset:
 
     @property
     def num_outputs(self) -> int:
-        """Network outputs needed: ``num_classes``, or the target dimension."""
+        """How many outputs a network needs (``num_classes``, or the target dimension)."""
         return self.num_classes if self.num_classes is not None else self.y.shape[1]
 
     def __repr__(self) -> str:
@@ -275,7 +275,7 @@ def teacher_student(
     rng : int or numpy.random.Generator, optional
         Seed or generator (teacher, inputs and noise all come from it).
     **init_kwargs
-        Passed to :meth:`MLP.init` for the teacher (``scheme``, ``scale``).
+        Passed to :meth:`~landscape.MLP.init` for the teacher (``scheme``, ``scale``).
 
     Returns
     -------
@@ -294,7 +294,7 @@ def teacher_student(
     -----
     :math:`x \sim \mathcal{N}(0, I)`, :math:`y = f_{\theta^\star}(x) + \sigma
     \varepsilon`. A student with the teacher's architecture can reach the noise floor:
-    its expected test MSE (as defined in :mod:`landscape.nn`) is at least
+    its expected test MSE (as defined in ``landscape.nn``) is at least
     :math:`\sigma^2 d_{\mathrm{out}} / 2`.
 
     Examples

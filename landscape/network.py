@@ -1,12 +1,13 @@
 r"""A network's training loss as an :class:`~landscape.Objective` with exact curvature.
 
-:func:`mlp_objective` binds an :class:`~landscape.MLP`, a data set and a loss into a
-:class:`NetworkObjective`. Its derivatives are exact: the gradient by backpropagation, the
-Hessian-vector product by Pearlmutter's R-operator (forward-over-reverse differentiation
-derived by hand for each layer; see ``landscape/_nn_kernels.py`` for the recursions), and
-the dense Hessian by batched R-operator passes against blocks of the identity.
+:func:`~landscape.mlp_objective` binds an :class:`~landscape.MLP`, a data set and a loss
+into a :class:`~landscape.NetworkObjective`. Its derivatives are exact: the gradient by
+backpropagation, the Hessian-vector product by Pearlmutter's R-operator
+(forward-over-reverse differentiation derived by hand for each layer; see
+``landscape/_nn_kernels.py`` for the recursions), and the dense Hessian by batched
+R-operator passes against blocks of the identity.
 
-The losses are defined in :mod:`landscape.nn`: ``"mse"`` is
+The losses are defined in ``landscape.nn``: ``"mse"`` is
 :math:`\frac{1}{2n}\sum_i \|f(x_i) - y_i\|^2`, ``"cross_entropy"`` is
 :math:`\frac{1}{n}\sum_i -\log \operatorname{softmax}(f(x_i))_{y_i}`, and ``l2`` adds
 :math:`\frac{\lambda}{2}\|\theta\|^2` over all parameters.
@@ -73,7 +74,7 @@ def _as_targets(y: Any, loss: str, num_outputs: int, n: int, name: str = "y") ->
 class NetworkObjective(Objective):
     """The loss of an MLP on fixed data, as a function of its flat parameters.
 
-    Build one with :func:`mlp_objective`; the constructor takes the same arguments.
+    Build one with :func:`~landscape.mlp_objective`; the constructor takes the same arguments.
 
     Attributes
     ----------
@@ -193,14 +194,14 @@ class NetworkObjective(Objective):
         Returns
         -------
         value : float
-            Equal to :meth:`value` bit for bit.
+            Equal to :meth:`~landscape.NetworkObjective.value` bit for bit.
         grad : numpy.ndarray, shape (d,)
             Backpropagation gradient (plus ``l2 * theta``).
 
         Raises
         ------
         TypeError, ValueError
-            As :meth:`value`.
+            As :meth:`~landscape.NetworkObjective.value`.
 
         Notes
         -----
@@ -223,7 +224,7 @@ class NetworkObjective(Objective):
     def grad(self, theta: Any) -> np.ndarray:
         """Exact gradient at ``theta`` by backpropagation, shape ``(d,)``.
 
-        See :meth:`value_and_grad` (same cost, same errors).
+        See :meth:`~landscape.NetworkObjective.value_and_grad` (same cost, same errors).
         """
         return self.value_and_grad(theta)[1]
 
@@ -288,13 +289,13 @@ class NetworkObjective(Objective):
         Raises
         ------
         TypeError, ValueError
-            As :meth:`hvp` (``vs`` must have shape ``(k, d)``).
+            As :meth:`~landscape.NetworkObjective.hvp` (``vs`` must have shape ``(k, d)``).
 
         Notes
         -----
         Rows are processed in chunks whose intermediates fit in about 32 MiB, each chunk
         as one stacked pass (batched matrix products), so ``k`` products cost much less
-        Python overhead than ``k`` calls of :meth:`hvp`.
+        Python overhead than ``k`` calls of :meth:`~landscape.NetworkObjective.hvp`.
         """
         theta = as_vector(theta, "theta", self.dim)
         vs = as_batch(vs, "vs", self.dim)
@@ -334,7 +335,7 @@ class NetworkObjective(Objective):
         Raises
         ------
         TypeError, ValueError
-            As :meth:`value`.
+            As :meth:`~landscape.NetworkObjective.value`.
 
         Notes
         -----
@@ -410,7 +411,7 @@ class NetworkObjective(Objective):
         Raises
         ------
         TypeError, ValueError
-            As :meth:`MLP.forward <landscape.MLP.forward>`.
+            As :meth:`~landscape.MLP.forward`.
         """
         return self.mlp.forward(theta, self.X if X is None else X)
 
@@ -496,7 +497,7 @@ class NetworkObjective(Objective):
         ----------
         X : array_like, shape (n, d_in)
         y : array_like
-            Targets or labels, as in :func:`mlp_objective`.
+            Targets or labels, as in :func:`~landscape.mlp_objective`.
 
         Returns
         -------
@@ -505,7 +506,7 @@ class NetworkObjective(Objective):
         Raises
         ------
         TypeError, ValueError
-            As :func:`mlp_objective`.
+            As :func:`~landscape.mlp_objective`.
         """
         return NetworkObjective(self.mlp, X, y, self.loss, self.l2, self.name)
 

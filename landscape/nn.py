@@ -1,9 +1,9 @@
 r"""Multilayer perceptrons over a flat parameter vector, with exact curvature.
 
-:class:`MLP` is a frozen specification (widths and activation) that packs, unpacks,
+:class:`~landscape.MLP` is a frozen specification (widths and activation) that packs, unpacks,
 initializes and runs a network whose parameters live in one float64 vector ``theta``.
-:func:`mlp_objective` pairs an MLP with data and a loss and returns a
-:class:`NetworkObjective`: the loss as a function of ``theta`` with an exact backprop
+:func:`~landscape.mlp_objective` pairs an MLP with data and a loss and returns a
+:class:`~landscape.NetworkObjective`: the loss as a function of ``theta`` with an exact backprop
 gradient, an exact Hessian-vector product (Pearlmutter's R-operator, forward-over-reverse,
 derived by hand layer by layer) and a batched loss over many ``theta`` at once.
 
@@ -13,7 +13,7 @@ Conventions
   ``(fan_out, fan_in)`` (one row per output unit, as in PyTorch); hidden layers apply the
   activation, the last layer is linear (its outputs are predictions or logits).
 * ``theta`` concatenates ``layer0.weight`` (row-major), ``layer0.bias``,
-  ``layer1.weight``, ... in that order (:attr:`MLP.layers` gives each block's slice).
+  ``layer1.weight``, ... in that order (:attr:`~landscape.MLP.layers` gives each block's slice).
 * Mean squared error is ``sum((f(X) - y)**2) / (2 n)``: half the mean over samples of the
   squared error summed over outputs. Its Hessian at an interpolating point is the
   Gauss-Newton matrix with no extra factor, which is the convention of the

@@ -2,21 +2,22 @@ r"""The Hessian spectrum from Hessian-vector products.
 
 Everything here reaches the Hessian only through products :math:`Hv`, so it works for a
 network with :math:`10^5` parameters as well as for a 2-D surface. The centre is
-:class:`HessianOperator`, a :class:`scipy.sparse.linalg.LinearOperator` that counts its
+:class:`~landscape.HessianOperator`, a :class:`scipy.sparse.linalg.LinearOperator` that counts its
 products, so :func:`scipy.sparse.linalg.eigsh` is always available as a reference.
 
-* :func:`top_eigenpairs`: the ``k`` largest or smallest *algebraic* eigenvalues, by
+* :func:`~landscape.top_eigenpairs`: the ``k`` largest or smallest *algebraic* eigenvalues, by
   thick-restart Lanczos with full reorthogonalization (or ARPACK's ``eigsh``), with a warm
   start, a residual tolerance and a cap on products; non-convergence is reported, not
   raised.
-* :func:`curvature_extremes` and :func:`classify_curvature`: is there negative curvature,
-  judged against a threshold relative to the largest eigenvalue?
-* :func:`power_iteration`: the teaching version, with its Rayleigh-quotient history.
-* :func:`hutchinson_trace`: the trace from Rademacher probes, with a standard error.
-* :func:`slq_density`: stochastic Lanczos quadrature, a smoothed spectral density.
-* :func:`dense_spectrum`: every eigenvalue, for small ``d``.
+* :func:`~landscape.curvature_extremes` and :func:`~landscape.classify_curvature`: is
+  there negative curvature, judged against a threshold relative to the largest
+  eigenvalue?
+* :func:`~landscape.power_iteration`: the teaching version, with its Rayleigh-quotient history.
+* :func:`~landscape.dense_spectrum`: every eigenvalue, for small ``d``.
+* :func:`~landscape.hutchinson_trace` and :func:`~landscape.slq_density` (stochastic
+  trace and spectral density) live in ``landscape.density`` and are re-exported here.
 
-Functions accept an objective with a ``theta``, a :class:`HessianOperator`, any square
+Functions accept an objective with a ``theta``, a :class:`~landscape.HessianOperator`, any square
 :class:`~scipy.sparse.linalg.LinearOperator`, or a dense symmetric matrix.
 """
 
@@ -26,9 +27,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.sparse.linalg import ArpackNoConvergence, LinearOperator, aslinearoperator, eigsh
+from scipy.sparse.linalg import ArpackNoConvergence, eigsh
 
-from landscape._lanczos import lanczos_tridiagonal, thick_restart_lanczos
+from landscape._lanczos import thick_restart_lanczos
 from landscape._validation import (
     as_rng,
     as_symmetric_matrix,
@@ -39,7 +40,16 @@ from landscape._validation import (
     check_positive_int,
     check_real,
 )
-from landscape.objective import Objective, _require_objective
+from landscape.density import SpectralDensity, TraceEstimate, hutchinson_trace, slq_density
+from landscape.objective import _require_objective
+from landscape.operators import (
+    _SYMMETRY_RTOL,
+    HessianOperator,
+    _as_operator,
+    _check_symmetry,
+    _normalize_signs,
+    _round_list,
+)
 
 __all__ = [
     "CurvatureExtremes",
@@ -56,154 +66,6 @@ __all__ = [
     "slq_density",
     "top_eigenpairs",
 ]
-
-_SYMMETRY_RTOL = 1e-6
-
-
-class HessianOperator(LinearOperator):
-    """The Hessian of an objective at ``theta`` as a counting ``LinearOperator``.
-
-    ``H @ v`` calls ``objective.hvp(theta, v)``; ``H @ V`` for a block ``V`` of shape
-    ``(d, k)`` calls ``objective.hvps`` when the objective has it (one batched pass) and
-    otherwise ``k`` HVPs. Every product is counted in :attr:`num_matvecs`.
-
-    Parameters
-    ----------
-    objective : Objective
-        Anything with ``dim`` and ``hvp(theta, v)``.
-    theta : array_like, shape (d,)
-        The point; copied, so later changes to the caller's array do not matter.
-
-    Attributes
-    ----------
-    objective : Objective
-    theta : numpy.ndarray, shape (d,)
-        Read-only copy of the point.
-    num_matvecs : int
-        Hessian-vector products computed so far (a block of ``k`` counts ``k``).
-
-    Raises
-    ------
-    TypeError
-        If ``objective`` lacks ``value``/``grad``/``hvp``.
-    ValueError
-        If ``theta`` does not have shape ``(objective.dim,)`` or is not finite.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> import landscape as ls
-    >>> f = ls.from_function(lambda t: t[0] ** 2 + 3 * t[0] * t[1], dim=2,
-    ...                      hvp=lambda t, v: np.array([2 * v[0] + 3 * v[1], 3 * v[0]]))
-    >>> H = ls.HessianOperator(f, [0.0, 0.0])
-    >>> H @ np.array([1.0, 0.0]), H.num_matvecs
-    (array([2., 3.]), 1)
-    """
-
-    def __init__(self, objective: Objective, theta: Any) -> None:
-        _require_objective(objective)
-        theta = as_vector(theta, "theta", objective.dim)
-        theta.flags.writeable = False
-        super().__init__(dtype=np.dtype(np.float64), shape=(objective.dim, objective.dim))
-        self.objective = objective
-        self.theta = theta
-        self.num_matvecs = 0
-
-    def _matvec(self, v: np.ndarray) -> np.ndarray:
-        self.num_matvecs += 1
-        return np.asarray(self.objective.hvp(self.theta, np.ravel(v)), dtype=np.float64)
-
-    def _matmat(self, V: np.ndarray) -> np.ndarray:
-        V = np.asarray(V, dtype=np.float64)
-        self.num_matvecs += V.shape[1]
-        if hasattr(self.objective, "hvps"):
-            return np.asarray(self.objective.hvps(self.theta, V.T)).T
-        return np.column_stack([self.objective.hvp(self.theta, col) for col in V.T])
-
-    def _adjoint(self) -> HessianOperator:
-        return self
-
-    def __repr__(self) -> str:
-        return f"HessianOperator(objective={self.objective!r}, num_matvecs={self.num_matvecs})"
-
-
-class _CountingOperator(LinearOperator):
-    """Wrap a square operator or dense matrix so that products are counted."""
-
-    def __init__(self, op: LinearOperator) -> None:
-        super().__init__(dtype=np.dtype(np.float64), shape=op.shape)
-        self._op = op
-        self.num_matvecs = 0
-
-    def _matvec(self, v):
-        self.num_matvecs += 1
-        return np.asarray(self._op.matvec(v), dtype=np.float64)
-
-    def _matmat(self, V):
-        self.num_matvecs += V.shape[1]
-        return np.asarray(self._op.matmat(V), dtype=np.float64)
-
-    def _adjoint(self):
-        return self
-
-
-def _as_operator(operator: Any, theta: Any) -> LinearOperator:
-    """An operator with a ``num_matvecs`` counter, from any accepted input."""
-    if isinstance(operator, HessianOperator):
-        if theta is not None:
-            raise ValueError("`theta` must be omitted when a HessianOperator is given.")
-        return operator
-    if isinstance(operator, Objective) or (
-        hasattr(operator, "hvp") and hasattr(operator, "dim") and not hasattr(operator, "shape")
-    ):
-        if theta is None:
-            raise ValueError("`theta` is required when an objective is given.")
-        return HessianOperator(operator, theta)
-    if theta is not None:
-        raise ValueError("`theta` must be omitted when an operator or matrix is given.")
-    if isinstance(operator, LinearOperator):
-        if operator.shape[0] != operator.shape[1]:
-            raise ValueError(f"`operator` must be square, got shape {operator.shape}.")
-        return _CountingOperator(operator)
-    if isinstance(operator, np.ndarray | list | tuple):
-        matrix = as_symmetric_matrix(operator, "operator", rtol=_SYMMETRY_RTOL)
-        return _CountingOperator(aslinearoperator(matrix))
-    raise TypeError(
-        "`operator` must be an Objective (with theta), a HessianOperator, a square "
-        f"LinearOperator or a symmetric matrix, got {type(operator).__name__}."
-    )
-
-
-def _check_symmetry(op: LinearOperator, gen: np.random.Generator) -> None:
-    """Probe test: ``u.(A v)`` must equal ``v.(A u)`` relative to ``||A u|| ||v||``."""
-    d = op.shape[0]
-    u, v = gen.standard_normal(d), gen.standard_normal(d)
-    au, av = op.matvec(u), op.matvec(v)
-    for name, arr in (("A u", au), ("A v", av)):
-        if not np.all(np.isfinite(arr)):
-            raise ValueError(f"the operator returned non-finite values for {name}.")
-    left, right = float(u @ av), float(v @ au)
-    scale = max(np.linalg.norm(au) * np.linalg.norm(v), np.linalg.norm(av) * np.linalg.norm(u))
-    if abs(left - right) > _SYMMETRY_RTOL * max(scale, np.finfo(float).tiny):
-        raise ValueError(
-            "the operator must be symmetric: for random u, v, u.(Av) = "
-            f"{left:.6g} but v.(Au) = {right:.6g} (relative gap "
-            f"{abs(left - right) / max(scale, np.finfo(float).tiny):.2g} > {_SYMMETRY_RTOL:g})."
-        )
-
-
-def _normalize_signs(vectors: np.ndarray) -> np.ndarray:
-    """Flip each column so that its largest-magnitude entry is positive."""
-    if vectors.size == 0:
-        return vectors
-    idx = np.argmax(np.abs(vectors), axis=0)
-    signs = np.sign(vectors[idx, np.arange(vectors.shape[1])])
-    signs[signs == 0] = 1.0
-    return vectors * signs
-
-
-def _round_list(values: np.ndarray, digits: int = 6) -> str:
-    return "[" + ", ".join(f"{float(x):.{digits}g}" for x in values) + "]"
 
 
 @dataclass(frozen=True, repr=False)
@@ -266,7 +128,7 @@ def top_eigenpairs(
     theta : array_like, shape (d,), optional
         The point, when ``operator`` is an objective.
     k : int, optional
-        Number of eigenpairs, ``1 <= k < d`` (use :func:`dense_spectrum` for all).
+        Number of eigenpairs, ``1 <= k < d`` (use :func:`~landscape.dense_spectrum` for all).
     which : {"largest", "smallest"}, optional
         Algebraic ends of the spectrum. "largest" is the *sharpness* (``eigsh``'s
         ``which="LA"``, never ``"LM"``: the largest magnitude may be a negative
@@ -339,7 +201,7 @@ def top_eigenpairs(
 
     See Also
     --------
-    power_iteration, curvature_extremes, dense_spectrum
+    landscape.power_iteration, landscape.curvature_extremes, landscape.dense_spectrum
 
     Examples
     --------
@@ -430,7 +292,7 @@ class CurvatureExtremes:
     threshold : float
         ``rtol * max(|lambda_max|, |lambda_min|)``: eigenvalues within it count as zero.
     kind : str
-        See :func:`classify_curvature`.
+        See :func:`~landscape.classify_curvature`.
     num_matvecs : int
         Hessian-vector products used in total.
     """
@@ -523,9 +385,9 @@ def curvature_extremes(
     Parameters
     ----------
     operator, theta
-        As in :func:`top_eigenpairs`.
+        As in :func:`~landscape.top_eigenpairs`.
     rtol : float, optional
-        Relative zero threshold (see :func:`classify_curvature`).
+        Relative zero threshold (see :func:`~landscape.classify_curvature`).
     tol : float, optional
         Residual tolerance of each Lanczos run, relative to :math:`\|H\|_{\mathrm{est}}`.
     max_matvecs : int, optional
@@ -542,7 +404,7 @@ def curvature_extremes(
     Raises
     ------
     TypeError, ValueError
-        As :func:`top_eigenpairs` and :func:`classify_curvature`.
+        As :func:`~landscape.top_eigenpairs` and :func:`~landscape.classify_curvature`.
 
     Examples
     --------
@@ -573,7 +435,7 @@ def curvature_extremes(
 
 @dataclass(frozen=True, repr=False)
 class PowerIterationResult:
-    """Outcome of :func:`power_iteration`.
+    """Outcome of :func:`~landscape.power_iteration`.
 
     Attributes
     ----------
@@ -620,7 +482,7 @@ def power_iteration(
     Parameters
     ----------
     operator, theta
-        As in :func:`top_eigenpairs`.
+        As in :func:`~landscape.top_eigenpairs`.
     num_iters : int, optional
         Largest number of products.
     tol : float, optional
@@ -629,7 +491,7 @@ def power_iteration(
         :math:`\sigma`. The iteration converges to the eigenvalue of :math:`H` *farthest
         from* :math:`\sigma` (largest :math:`|\lambda - \sigma|`). With the default
         :math:`\sigma = 0` that is the largest *magnitude*, which is a negative
-        eigenvalue when negative curvature dominates: the trap :func:`top_eigenpairs`
+        eigenvalue when negative curvature dominates: the trap :func:`~landscape.top_eigenpairs`
         avoids. A shift :math:`\sigma \ge \lambda_{\min}` makes it find :math:`\lambda_{\max}`
         when :math:`\lambda_{\max} - \sigma > \sigma - \lambda_{\min}`.
     v0 : array_like, shape (d,), optional
@@ -645,7 +507,7 @@ def power_iteration(
     Raises
     ------
     TypeError, ValueError
-        As :func:`top_eigenpairs` for the operator and ``v0``; ``ValueError`` also for a
+        As :func:`~landscape.top_eigenpairs` for the operator and ``v0``; ``ValueError`` also for a
         non-positive ``num_iters`` or ``tol``.
 
     Notes
@@ -701,280 +563,6 @@ def power_iteration(
     )
 
 
-@dataclass(frozen=True, repr=False)
-class TraceEstimate:
-    """A stochastic trace estimate.
-
-    Attributes
-    ----------
-    estimate : float
-        Mean of the probe values: unbiased for :math:`\\operatorname{tr} H`.
-    stderr : float
-        Standard error of the mean, ``std(samples, ddof=1) / sqrt(num_probes)``.
-    samples : numpy.ndarray, shape (num_probes,)
-        The probe values :math:`z_i^\\top H z_i`.
-    num_matvecs : int
-        Products used (one per probe).
-    """
-
-    estimate: float
-    stderr: float
-    samples: np.ndarray
-    num_matvecs: int
-
-    def __repr__(self) -> str:
-        return (
-            f"TraceEstimate(estimate={self.estimate:.6g}, stderr={self.stderr:.3g}, "
-            f"num_probes={self.samples.size})"
-        )
-
-
-def _rademacher(gen: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
-    return gen.integers(0, 2, size=shape).astype(np.float64) * 2.0 - 1.0
-
-
-def _check_probes(num_probes: Any, minimum: int = 1) -> int:
-    if isinstance(num_probes, int | np.integer) and not isinstance(num_probes, bool):
-        if num_probes < minimum:
-            raise ValueError(
-                f"`num_probes` must be at least {minimum}"
-                + (" (a standard error needs two samples)" if minimum == 2 else "")
-                + f", got {int(num_probes)}."
-            )
-    return check_positive_int(num_probes, "num_probes", minimum=minimum)
-
-
-def hutchinson_trace(
-    operator: Any,
-    theta: Any = None,
-    *,
-    num_probes: int = 100,
-    batch_size: int = 32,
-    rng: int | np.random.Generator = 0,
-) -> TraceEstimate:
-    r"""Hutchinson's trace estimator with Rademacher probes and a standard error.
-
-    Parameters
-    ----------
-    operator, theta
-        As in :func:`top_eigenpairs`.
-    num_probes : int, optional
-        Fixed number of probes, ``>= 2``.
-    batch_size : int, optional
-        Probes per batched product (an objective with ``hvps`` does each batch in one
-        pass).
-    rng : int or numpy.random.Generator, optional
-        Seed or generator for the probes.
-
-    Returns
-    -------
-    estimate : TraceEstimate
-        Estimate, standard error, per-probe samples, products used.
-
-    Raises
-    ------
-    TypeError, ValueError
-        As :func:`top_eigenpairs` for the operator; ``ValueError`` if ``num_probes < 2``
-        or ``batch_size < 1``.
-
-    Notes
-    -----
-    With :math:`z` uniform on :math:`\{-1, 1\}^d`,
-    :math:`\mathbb{E}[z^\top H z] = \operatorname{tr} H` and
-
-    .. math:: \operatorname{Var}[z^\top H z] = 2 \sum_{i \ne j} H_{ij}^2
-       = 2\big(\|H\|_F^2 - \textstyle\sum_i H_{ii}^2\big),
-
-    the smallest variance of any probe distribution with independent entries (Gaussian
-    probes have :math:`2\|H\|_F^2`). The reported standard error estimates
-    :math:`\sqrt{\operatorname{Var}/m}` for :math:`m` probes.
-
-    References
-    ----------
-    Hutchinson, M. F. (1989). A stochastic estimator of the trace of the influence matrix
-    for Laplacian smoothing splines. Comm. Statist. Simulation Comput. 18(3), 1059-1076.
-    Avron, H., Toledo, S. (2011). Randomized algorithms for estimating the trace of an
-    implicit symmetric positive semi-definite matrix. J. ACM 58(2).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> import landscape as ls
-    >>> ls.hutchinson_trace(np.diag([1.0, 2.0, 3.0]), num_probes=10).estimate  # diagonal: exact
-    6.0
-    """
-    op = _as_operator(operator, theta)
-    d = op.shape[0]
-    num_probes = _check_probes(num_probes, minimum=2)
-    batch_size = check_positive_int(batch_size, "batch_size")
-    gen = as_rng(rng)
-    before = op.num_matvecs
-    samples = np.empty(num_probes)
-    for start in range(0, num_probes, batch_size):
-        count = min(batch_size, num_probes - start)
-        Z = _rademacher(gen, (d, count))
-        HZ = np.asarray(op.matmat(Z), dtype=float)
-        samples[start : start + count] = np.einsum("ij,ij->j", Z, HZ)
-    estimate = float(samples.mean())
-    stderr = float(samples.std(ddof=1) / np.sqrt(num_probes))
-    return TraceEstimate(estimate, stderr, samples, int(op.num_matvecs - before))
-
-
-@dataclass(frozen=True, repr=False)
-class SpectralDensity:
-    """Gauss quadrature rules from stochastic Lanczos quadrature, one per probe.
-
-    Attributes
-    ----------
-    nodes : numpy.ndarray, shape (num_probes, num_steps)
-        Ritz values of each probe's Lanczos tridiagonal.
-    weights : numpy.ndarray, shape (num_probes, num_steps)
-        Squared first components of the tridiagonal's eigenvectors; each row sums to 1.
-        A probe that found an invariant subspace early has zero weights past its length.
-    dim : int
-        The operator's dimension ``d``.
-    num_matvecs : int
-        Products used.
-    """
-
-    nodes: np.ndarray
-    weights: np.ndarray
-    dim: int
-    num_matvecs: int
-
-    def moment(self, power: int) -> float:
-        """Estimate :math:`\\operatorname{tr}(H^p)/d`, averaged over probes.
-
-        Each probe's quadrature is exact for :math:`v^\\top H^p v` when
-        ``power < 2 * num_steps``.
-        """
-        power = check_positive_int(power, "power", minimum=0)
-        return float(np.mean(np.sum(self.weights * self.nodes**power, axis=1)))
-
-    def density(self, grid: Any, width: float | None = None) -> np.ndarray:
-        """Gaussian-smoothed spectral density on ``grid`` (integrates to about 1).
-
-        Parameters
-        ----------
-        grid : array_like, shape (g,)
-            Points :math:`t` at which to evaluate.
-        width : float, optional
-            Standard deviation :math:`\\sigma` of the Gaussian kernel; default 1% of the
-            range of the nodes (``1e-3`` when all nodes coincide).
-
-        Returns
-        -------
-        values : numpy.ndarray, shape (g,)
-            :math:`\\phi(t) = \\frac{1}{P}\\sum_{p}\\sum_j w_{pj}\\,
-            \\mathcal{N}(t; \\theta_{pj}, \\sigma^2)`.
-        """
-        grid = as_vector(grid, "grid")
-        if width is None:
-            span = float(np.ptp(self.nodes[self.weights > 0]))
-            width = 0.01 * span if span > 0 else 1e-3
-        width = check_positive(width, "width")
-        z = (grid[:, None, None] - self.nodes[None]) / width
-        kernel = np.exp(-0.5 * z * z) / (width * np.sqrt(2.0 * np.pi))
-        return np.einsum("gpj,pj->g", kernel, self.weights) / self.nodes.shape[0]
-
-    def __repr__(self) -> str:
-        return (
-            f"SpectralDensity(num_probes={self.nodes.shape[0]}, "
-            f"num_steps={self.nodes.shape[1]}, dim={self.dim}, "
-            f"range=[{float(self.nodes.min()):.4g}, {float(self.nodes.max()):.4g}])"
-        )
-
-
-def slq_density(
-    operator: Any,
-    theta: Any = None,
-    *,
-    num_probes: int = 10,
-    num_steps: int = 80,
-    rng: int | np.random.Generator = 0,
-) -> SpectralDensity:
-    r"""Stochastic Lanczos quadrature: the Hessian's spectral density from a few probes.
-
-    Parameters
-    ----------
-    operator, theta
-        As in :func:`top_eigenpairs`.
-    num_probes : int, optional
-        Rademacher start vectors, ``>= 1`` (about 10 suffice for the shape).
-    num_steps : int, optional
-        Lanczos steps per probe (capped at ``d``); about 80 resolve the outliers.
-    rng : int or numpy.random.Generator, optional
-        Seed or generator for the probes.
-
-    Returns
-    -------
-    density : SpectralDensity
-        Nodes and weights per probe, with ``moment`` and ``density`` methods.
-
-    Raises
-    ------
-    TypeError, ValueError
-        As :func:`top_eigenpairs` for the operator; ``ValueError`` if ``num_probes`` or
-        ``num_steps`` is below 1.
-
-    Notes
-    -----
-    For a unit start vector :math:`v = z / \sqrt{d}`, ``num_steps`` :math:`= m` Lanczos
-    steps give a tridiagonal :math:`T_m = S \Theta S^\top`. Its eigenvalues
-    :math:`\theta_j` and the squared *first* components :math:`\tau_j = S_{1j}^2` are the
-    nodes and weights of the Gauss quadrature rule for the spectral measure of
-    :math:`H` seen from :math:`v`:
-
-    .. math:: v^\top f(H) v = \sum_i (u_i^\top v)^2 f(\lambda_i)
-       \approx \sum_{j=1}^{m} \tau_j f(\theta_j),
-
-    exact for polynomials of degree below :math:`2m`. Averaged over Rademacher probes,
-    :math:`\mathbb{E}[v^\top f(H) v] = \operatorname{tr} f(H) / d`: the weights sum to 1,
-    the first moment estimates :math:`\operatorname{tr}H/d` and the second
-    :math:`\|H\|_F^2/d`. The iterations run for all probes together, one batched product
-    per step, with full reorthogonalization.
-
-    References
-    ----------
-    Golub, G. H., Meurant, G. (2010). Matrices, Moments and Quadrature with Applications.
-    Princeton University Press.
-    Lin, L., Saad, Y., Yang, C. (2016). Approximating spectral densities of large
-    matrices. SIAM Review 58(1), 34-65. arXiv:1308.5467.
-    Ghorbani, B., Krishnan, S., Xiao, Y. (2019). An investigation into neural net
-    optimization via Hessian eigenvalue density. arXiv:1901.10159.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> import landscape as ls
-    >>> H = np.diag(np.arange(1.0, 21.0))
-    >>> rho = ls.slq_density(H, num_probes=4, num_steps=10)
-    >>> round(rho.moment(0), 12), round(rho.moment(1), 12)  # Rademacher on a diagonal: exact
-    (1.0, 10.5)
-    """
-    op = _as_operator(operator, theta)
-    d = op.shape[0]
-    num_probes = _check_probes(num_probes)
-    num_steps = min(check_positive_int(num_steps, "num_steps"), d)
-    gen = as_rng(rng)
-    before = op.num_matvecs
-    starts = _rademacher(gen, (num_probes, d))
-
-    def matmat(rows: np.ndarray) -> np.ndarray:
-        return np.asarray(op.matmat(rows.T), dtype=float).T
-
-    alphas, betas, lengths = lanczos_tridiagonal(matmat, starts, num_steps)
-    nodes = np.zeros((num_probes, num_steps))
-    weights = np.zeros((num_probes, num_steps))
-    for i, length in enumerate(lengths):
-        T = np.diag(alphas[i, :length]) + np.diag(betas[i, : length - 1], 1)
-        T += np.diag(betas[i, : length - 1], -1)
-        theta_i, S = np.linalg.eigh(T)
-        nodes[i, :length], weights[i, :length] = theta_i, S[0] ** 2
-        nodes[i, length:] = theta_i[-1]
-    return SpectralDensity(nodes, weights, d, int(op.num_matvecs - before))
-
-
 def dense_spectrum(operator: Any, theta: Any = None) -> np.ndarray:
     """Every Hessian eigenvalue, ascending, from the dense matrix (small ``d`` only).
 
@@ -992,7 +580,7 @@ def dense_spectrum(operator: Any, theta: Any = None) -> np.ndarray:
     Raises
     ------
     TypeError, ValueError
-        As :func:`top_eigenpairs` for the operator; ``ValueError`` if the assembled
+        As :func:`~landscape.top_eigenpairs` for the operator; ``ValueError`` if the assembled
         matrix is not symmetric to ``1e-6`` relative.
 
     Examples
