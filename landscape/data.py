@@ -47,6 +47,15 @@ class Dataset:
         The network that generated the targets (teacher-student only).
     teacher_theta : numpy.ndarray or None, shape (teacher.num_params,)
         The teacher's parameters (teacher-student only).
+
+    Examples
+    --------
+    >>> import landscape as ls
+    >>> data = ls.two_spirals(100, n_test=50, rng=0)
+    >>> data.num_samples, data.num_features, data.num_outputs, data.X_test.shape
+    (100, 2, 2, (50, 2))
+    >>> data.X.flags.writeable
+    False
     """
 
     X: np.ndarray

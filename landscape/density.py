@@ -38,6 +38,14 @@ class TraceEstimate:
         The probe values :math:`z_i^\\top H z_i`.
     num_matvecs : int
         Products used (one per probe).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import landscape as ls
+    >>> est = ls.hutchinson_trace(np.array([[2.0, 1.0], [1.0, 3.0]]), num_probes=50)
+    >>> est.samples.shape, est.num_matvecs, bool(abs(est.estimate - 5.0) < 4 * est.stderr)
+    ((50,), 50, True)
     """
 
     estimate: float
@@ -158,6 +166,17 @@ class SpectralDensity:
         The operator's dimension ``d``.
     num_matvecs : int
         Products used.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import landscape as ls
+    >>> rho = ls.slq_density(np.diag([1.0, 1.0, 4.0, 4.0]), num_probes=2, num_steps=4)
+    >>> rho.weights.sum(axis=1).round(12), round(rho.moment(2), 10)
+    (array([1., 1.]), 8.5)
+    >>> grid = np.array([1.0, 2.5, 4.0])
+    >>> (rho.density(grid, width=0.1) > 0.5).tolist()
+    [True, False, True]
     """
 
     nodes: np.ndarray

@@ -69,6 +69,17 @@ class ParamBlock(NamedTuple):
         The block is ``theta[start:stop]``.
     shape : tuple of int
         ``(fan_out, fan_in)`` for a weight, ``(fan_out,)`` for a bias.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import landscape as ls
+    >>> block = ls.MLP((3, 2)).layers[0]
+    >>> block
+    ParamBlock(name='layer0.weight', layer=0, kind='weight', start=0, stop=6, shape=(2, 3))
+    >>> np.arange(8.0)[block.slice].reshape(block.shape)
+    array([[0., 1., 2.],
+           [3., 4., 5.]])
     """
 
     name: str

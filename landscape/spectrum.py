@@ -88,6 +88,16 @@ class EigenResult:
         ``"largest"`` or ``"smallest"``.
     method : str
         ``"lanczos"`` or ``"eigsh"``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import landscape as ls
+    >>> result = ls.top_eigenpairs(np.diag([1.0, 5.0, 3.0]), k=2)
+    >>> result.eigenvalues.round(8), result.eigenvectors[:, 0].round(8)
+    (array([5., 3.]), array([0., 1., 0.]))
+    >>> bool(result.converged), bool(result.residual_norms.max() < 1e-8)
+    (True, True)
     """
 
     eigenvalues: np.ndarray
@@ -156,7 +166,9 @@ def top_eigenpairs(
         Largest Lanczos basis (memory ``max_basis * d`` floats); default
         ``min(d, max(2 k + 20, 30))``. For ``eigsh`` this is ``ncv``.
     check_symmetry : bool, optional
-        Run a two-product random probe test of symmetry first.
+        Run a two-product random probe test of symmetry first: it fails when
+        :math:`|u^\top H v - v^\top H u| > 10^{-6} \max(\|Hu\|\|v\|, \|Hv\|\|u\|)` for
+        Gaussian :math:`u, v`. Turn it off when tracking along a trajectory.
     rng : int or numpy.random.Generator, optional
         Seed or generator for the start vector and the symmetry probe.
 
@@ -189,6 +201,14 @@ def top_eigenpairs(
     Full reorthogonalization keeps the basis orthonormal to rounding, which avoids the
     spurious copies of converged eigenvalues plain Lanczos produces; the basis is
     restarted thickly when it reaches ``max_basis``.
+
+    An exactly repeated eigenvalue has only one copy in a single start vector's Krylov
+    space. When that space becomes invariant (common for small or highly symmetric
+    Hessians, e.g. a deep linear network at :math:`\theta = 0`), the iteration continues
+    from a fresh random direction and stops only when a new block adds nothing to the
+    wanted end, so the copies are found. A large Hessian with an exact multiplicity that
+    never closes its Krylov space can still hide copies (ARPACK can too); compare with
+    ``method="eigsh"`` or another ``v0`` when symmetry makes ties likely.
 
     References
     ----------
@@ -295,6 +315,14 @@ class CurvatureExtremes:
         See :func:`~landscape.classify_curvature`.
     num_matvecs : int
         Hessian-vector products used in total.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import landscape as ls
+    >>> ext = ls.curvature_extremes(np.diag([2.0, 1.0, -1e-6]))
+    >>> ext.kind, round(ext.threshold, 6)
+    ('flat', 0.002)
     """
 
     lambda_max: float
@@ -451,6 +479,14 @@ class PowerIterationResult:
         Products used.
     converged : bool
         Whether the residual met the tolerance.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import landscape as ls
+    >>> result = ls.power_iteration(np.diag([2.0, 1.0]), tol=1e-10)
+    >>> round(result.eigenvalue, 8), result.history.size == result.num_matvecs
+    (2.0, True)
     """
 
     eigenvalue: float
