@@ -442,6 +442,8 @@ def test_objective_rejects_bad_data_and_settings():
         ls.mlp_objective(mlp, np.zeros(4), labels, "cross_entropy")
     with pytest.raises(ValueError, match="finite"):
         ls.mlp_objective(mlp, np.full((4, 2), np.inf), labels, "cross_entropy")
+    with pytest.raises(ValueError, match="at least 1 row"):
+        ls.mlp_objective(mlp, np.zeros((0, 2)), labels[:0], "cross_entropy")
     with pytest.raises(ValueError, match=r"labels must lie in \[0, 2\]"):
         ls.mlp_objective(mlp, X, np.array([0, 1, 3, 1]), "cross_entropy")
     with pytest.raises(ValueError, match=r"labels must lie in \[0, 2\]"):

@@ -227,6 +227,10 @@ def test_top_eigenpairs_rejects_bad_input():
         ls.top_eigenpairs(A, v0=np.ones(4))
     with pytest.raises(ValueError, match="tol"):
         ls.top_eigenpairs(A, tol=0.0)
+    with pytest.raises(ValueError, match="max_basis"):
+        ls.top_eigenpairs(np.eye(10), k=2, max_basis=3)
+    with pytest.raises(ValueError, match="max_matvecs"):
+        ls.top_eigenpairs(A, max_matvecs=0)
     with pytest.raises(ValueError, match="must be symmetric"):
         ls.top_eigenpairs(np.array([[1.0, 2.0], [0.0, 1.0]]))
     skew = aslinearoperator(np.array([[1.0, 2.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]))
