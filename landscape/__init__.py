@@ -35,6 +35,18 @@ from landscape.critical_search import (
     grid_starts,
     random_starts,
 )
+from landscape.data import (
+    Dataset,
+    gaussian_blobs,
+    teacher_student,
+    two_spirals,
+)
+from landscape.density import (
+    SpectralDensity,
+    TraceEstimate,
+    hutchinson_trace,
+    slq_density,
+)
 from landscape.linesearch import (
     LineSearchResult,
     WolfeCheck,
@@ -43,12 +55,23 @@ from landscape.linesearch import (
     exact_line_search_quadratic,
     wolfe_conditions,
 )
+from landscape.network import (
+    NetworkObjective,
+    mlp_objective,
+)
+from landscape.nn import (
+    MLP,
+    ParamBlock,
+)
 from landscape.objective import (
     DerivativeCheck,
     Objective,
     check_grad,
     check_hvp,
     from_function,
+)
+from landscape.operators import (
+    HessianOperator,
 )
 from landscape.optim import (
     GDState,
@@ -80,6 +103,16 @@ from landscape.schedules import (
     linear_warmup,
     step_decay,
 )
+from landscape.spectrum import (
+    CurvatureExtremes,
+    EigenResult,
+    PowerIterationResult,
+    classify_curvature,
+    curvature_extremes,
+    dense_spectrum,
+    power_iteration,
+    top_eigenpairs,
+)
 from landscape.surfaces import (
     DoubleWell,
     KnownCriticalPoint,
@@ -101,15 +134,20 @@ from landscape.training import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "MLP",
     "AdagradState",
     "AdamState",
     "Classification",
     "CriticalPoint",
     "CriticalPointSearch",
+    "CurvatureExtremes",
+    "Dataset",
     "DerivativeCheck",
     "DoubleWell",
+    "EigenResult",
     "EscapeDirection",
     "GDState",
+    "HessianOperator",
     "Himmelblau",
     "KnownCriticalPoint",
     "LineSearchResult",
@@ -117,8 +155,11 @@ __all__ = [
     "MomentumParameters",
     "MomentumState",
     "MonkeySaddle",
+    "NetworkObjective",
     "Objective",
+    "ParamBlock",
     "PositiveFraction",
+    "PowerIterationResult",
     "Quadratic",
     "QuadraticDecayFit",
     "RMSPropState",
@@ -127,8 +168,10 @@ __all__ = [
     "RunningExample",
     "Saddle",
     "SixHumpCamel",
+    "SpectralDensity",
     "StepInfo",
     "Surface",
+    "TraceEstimate",
     "Trajectory",
     "TridiagonalBatch",
     "UpdateRule",
@@ -141,10 +184,13 @@ __all__ = [
     "check_grad",
     "check_hvp",
     "classify",
+    "classify_curvature",
     "clip_by_global_norm",
     "constant",
     "cosine_decay",
     "count_negative_eigenvalues",
+    "curvature_extremes",
+    "dense_spectrum",
     "escape_direction",
     "exact_line_search",
     "exact_line_search_quadratic",
@@ -152,24 +198,32 @@ __all__ = [
     "find_critical_points",
     "fit_quadratic_decay",
     "from_function",
+    "gaussian_blobs",
     "gd",
     "goe_matrices",
     "goe_positive_fraction",
     "goe_tridiagonal",
     "grid_starts",
+    "hutchinson_trace",
     "linear_warmup",
     "lion",
     "make_rule",
     "minimize",
+    "mlp_objective",
     "momentum",
     "nesterov",
     "nesterov_parameters",
     "polyak_momentum_parameters",
+    "power_iteration",
     "random_starts",
     "rmsprop",
+    "slq_density",
     "step_decay",
     "surface",
     "surface_names",
+    "teacher_student",
+    "top_eigenpairs",
     "train",
+    "two_spirals",
     "wolfe_conditions",
 ]
