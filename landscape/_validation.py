@@ -15,6 +15,7 @@ import numpy as np
 
 __all__ = [
     "as_batch",
+    "as_matrix",
     "as_points",
     "as_rng",
     "as_symmetric_matrix",
@@ -111,6 +112,30 @@ def as_points(x: Any, name: str = "theta", dim: int | None = None) -> np.ndarray
         )
     if arr.shape[-1] == 0:
         raise ValueError(f"`{name}` must not have an empty last axis.")
+    _check_finite(arr, name)
+    return arr
+
+
+def as_matrix(x: Any, name: str = "X", cols: int | None = None, min_rows: int = 1) -> np.ndarray:
+    """Return ``x`` as a new finite float64 matrix of shape ``(n, cols)`` with ``n >= min_rows``.
+
+    Unlike :func:`as_batch`, a 1-D input is rejected rather than promoted: a data matrix
+    with one sample and a vector of features are easy to confuse.
+    """
+    arr = _as_float_array(x, name)
+    if arr.ndim != 2:
+        raise ValueError(
+            f"`{name}` must be a 2-D array of shape (n, "
+            + (str(cols) if cols is not None else "d")
+            + f"), got an array of shape {arr.shape}."
+        )
+    if cols is not None and arr.shape[1] != cols:
+        raise ValueError(f"`{name}` must have shape (n, {cols}), got shape {arr.shape}.")
+    if arr.shape[0] < min_rows:
+        raise ValueError(
+            f"`{name}` must have at least {min_rows} row{'s' if min_rows != 1 else ''}, "
+            f"got shape {arr.shape}."
+        )
     _check_finite(arr, name)
     return arr
 
