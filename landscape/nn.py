@@ -289,7 +289,9 @@ class MLP:
         theta = as_vector(theta, "theta", self.num_params)
         return {b.name: theta[b.slice].reshape(b.shape) for b in self.layers}
 
-    def init(self, rng: int | np.random.Generator = 0, scheme: str = "he", scale: float = 1.0):
+    def init(
+        self, rng: int | np.random.Generator = 0, scheme: str = "he", scale: float = 1.0
+    ) -> np.ndarray:
         """Draw a random ``theta``: Gaussian weights, zero biases.
 
         Parameters
