@@ -37,6 +37,7 @@ extensions = [
     "mathjax_offline",  # MathJax 3 served from _static: maths typesets offline
     "api_reference",  # {landscape-api}: the reference generated from landscape.__all__
     "notebook_downloads",  # the executed .ipynb of every page in the download menu
+    "accessibility_fixes",  # markup repairs found by the axe-core audit
 ]
 
 exclude_patterns = ["_build", "_ext", "_static", "jupyter_execute", ".jupyter_cache"]
