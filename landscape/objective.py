@@ -223,6 +223,14 @@ class DerivativeCheck:
         Tolerance used for ``ok``.
     ok : bool
         ``max_rel_error <= tol``.
+
+    Examples
+    --------
+    >>> import landscape as ls
+    >>> f = ls.from_function(lambda t: float(t @ t), dim=2, grad=lambda t: 2 * t)
+    >>> check = ls.check_grad(f, [1.0, -1.0])
+    >>> check.ok, check.errors.shape
+    (True, (5,))
     """
 
     max_rel_error: float
