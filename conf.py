@@ -145,6 +145,9 @@ html_theme_options = {
 # a first visit logs "Got invalid theme mode" to the console.
 html_context = {"default_mode": "auto"}
 html_last_updated_fmt = None
+# The general index is linked from nowhere in this theme, duplicates the API reference and
+# search, and rewriting it is the largest cost of a no-op rebuild.
+html_use_index = False
 html_sourcelink_suffix = ""  # _sources/<page>.md, downloadable as-is
 
 # Copy button: copy code without prompts or outputs.

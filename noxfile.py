@@ -11,6 +11,7 @@ nox -s bench    speed and memory benchmarks, printed as side-by-side ratios
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import nox
@@ -77,8 +78,10 @@ def tests(session: nox.Session) -> None:
     execution cache. Arguments after `--` go to the first pytest run."""
     session.install("-e", ".[test,docs]")
     session.run("pytest", *session.posargs)
-    # -E re-reads every page so each one executes; -n -W --keep-going turns every warning
-    # (including unresolved cross-references) into a failure; cell errors abort the build.
+    # A fresh output folder (Sphinx never deletes the HTML of a removed page); -E re-reads
+    # every page so each one executes; -n -W --keep-going turns every warning (including
+    # unresolved cross-references) into a failure; cell errors abort the build.
+    shutil.rmtree(HTML, ignore_errors=True)
     session.run(
         *SPHINX[:-1],
         str(HTML),

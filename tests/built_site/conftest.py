@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -32,9 +34,6 @@ CHROMIUM_ARGS = [
     # Containers (CI's Debian image) give /dev/shm 64 MB, too little for long pages.
     "--disable-dev-shm-usage",
 ]
-# Pages that are Sphinx machinery rather than book content.
-NOT_CONTENT = {"genindex.html", "search.html", "py-modindex.html"}
-NOT_CONTENT_DIRS = {"_static", "_sources", "_images", "_downloads", "reports"}
 
 
 def in_ci() -> bool:
@@ -49,14 +48,14 @@ def unavailable(reason: str):
 
 
 def content_pages(site: Path) -> list[str]:
-    """Every book page of the built site, as paths relative to the site root."""
-    pages = []
-    for path in sorted(site.rglob("*.html")):
-        rel = path.relative_to(site)
-        if rel.parts[0] in NOT_CONTENT_DIRS or rel.name in NOT_CONTENT:
-            continue
-        pages.append(rel.as_posix())
-    return pages
+    """Every page of the current build, as paths relative to the site root.
+
+    Taken from the search index's document list, not from the files: Sphinx leaves the
+    HTML of a deleted or renamed page in place, and such a stale page is not the book.
+    """
+    index = (site / "searchindex.js").read_text(encoding="utf8")
+    docnames = json.loads(re.search(r'"docnames":(\[.*?\])', index).group(1))
+    return sorted(f"{doc}.html" for doc in docnames)
 
 
 def source_of(page: str) -> Path:
