@@ -154,4 +154,5 @@ html_sourcelink_suffix = ""  # _sources/<page>.md, downloadable as-is
 copybutton_prompt_text = r">>> |\.\.\. |\$ "
 copybutton_prompt_is_regexp = True
 copybutton_only_copy_prompt_lines = True
-copybutton_exclude = ".linenos, .gp, .go"
+copybutton_exclude = ".linenos"  # prompts and outputs are dropped by the regex below
+copybutton_copy_empty_lines = False  # blank lines in a pycon block separate outputs

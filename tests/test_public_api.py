@@ -1,8 +1,9 @@
-"""The public namespace and its documentation: ``landscape.__all__`` is the API.
+"""The API reference and the docstrings it is generated from.
 
-The API reference (book/api.md) is generated from ``__all__`` by book/_ext/api_reference.py;
-these tests check the names and docstrings it is generated from, and that the generator
-covers every name exactly once.
+book/api.md is generated from ``landscape.__all__`` by book/_ext/api_reference.py. These
+tests check that every public docstring has what the reference shows (a one-line summary
+and a runnable Examples section) and that the generator covers every name exactly once.
+(tests/test_api.py checks ``__all__`` itself; tests/built_site checks the built page.)
 """
 
 from __future__ import annotations
@@ -31,24 +32,6 @@ def sections(doc: str) -> dict[str, str]:
         m["title"]: doc[m.end() : found[i + 1].start() if i + 1 < len(found) else len(doc)]
         for i, m in enumerate(found)
     }
-
-
-def test_all_is_sorted_unique_and_importable():
-    assert NAMES == sorted(NAMES), "keep landscape.__all__ sorted"
-    assert len(NAMES) == len(set(NAMES)), "landscape.__all__ lists a name twice"
-    missing = [n for n in NAMES if not hasattr(landscape, n)]
-    assert not missing, f"names in __all__ that landscape does not define: {missing}"
-
-
-def test_no_public_module_attribute_is_left_out_of_all():
-    exported = {
-        name
-        for name, obj in vars(landscape).items()
-        if not name.startswith("_")
-        and not inspect.ismodule(obj)
-        and getattr(obj, "__module__", "").startswith("landscape")
-    }
-    assert exported <= set(NAMES), f"public but not in __all__: {sorted(exported - set(NAMES))}"
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -81,7 +64,7 @@ def test_api_reference_groups_every_public_name_once():
 
 
 def test_api_reference_modules_follow_the_data_flow():
-    order = [m.removeprefix("landscape.") for m in api_reference.grouped_names()]
+    order = [m.removeprefix("landscape.").split(".")[0] for m in api_reference.grouped_names()]
     known = [m for m in order if m in api_reference.MODULE_ORDER]
     assert known == sorted(known, key=api_reference.MODULE_ORDER.index)
     assert order[: len(known)] == known, "modules outside MODULE_ORDER come last"

@@ -33,11 +33,21 @@ PACKAGE = "landscape"
 MODULE_ORDER = [
     "objective",
     "surfaces",
+    "benchmarks",
+    "random_matrix",
     "data",
     "nn",
+    "network",
+    "operators",
     "critical",
+    "critical_search",
     "spectrum",
+    "density",
     "optim",
+    "adaptive",
+    "schedules",
+    "linesearch",
+    "training",
     "sharpness",
     "slices",
     "connectivity",
@@ -69,7 +79,8 @@ def grouped_names(package: str = PACKAGE) -> dict[str, list[str]]:
 
     def rank(module: str) -> tuple[int, str]:
         short = module.removeprefix(package + ".")
-        order = MODULE_ORDER.index(short) if short in MODULE_ORDER else len(MODULE_ORDER)
+        top = short.split(".")[0]  # a subpackage's modules sort with the subpackage
+        order = MODULE_ORDER.index(top) if top in MODULE_ORDER else len(MODULE_ORDER)
         return order, short
 
     return {module: sorted(groups[module]) for module in sorted(groups, key=rank)}
