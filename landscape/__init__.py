@@ -16,6 +16,37 @@ from landscape.adaptive import (
     lion,
     rmsprop,
 )
+from landscape.benchmarks import (
+    Himmelblau,
+    Rastrigin,
+    Rosenbrock,
+    SixHumpCamel,
+)
+from landscape.critical import (
+    Classification,
+    EscapeDirection,
+    classify,
+    escape_direction,
+)
+from landscape.critical_search import (
+    CriticalPoint,
+    CriticalPointSearch,
+    find_critical_points,
+    grid_starts,
+    random_starts,
+)
+from landscape.data import (
+    Dataset,
+    gaussian_blobs,
+    teacher_student,
+    two_spirals,
+)
+from landscape.density import (
+    SpectralDensity,
+    TraceEstimate,
+    hutchinson_trace,
+    slq_density,
+)
 from landscape.linesearch import (
     LineSearchResult,
     WolfeCheck,
@@ -24,12 +55,23 @@ from landscape.linesearch import (
     exact_line_search_quadratic,
     wolfe_conditions,
 )
+from landscape.network import (
+    NetworkObjective,
+    mlp_objective,
+)
+from landscape.nn import (
+    MLP,
+    ParamBlock,
+)
 from landscape.objective import (
     DerivativeCheck,
     Objective,
     check_grad,
     check_hvp,
     from_function,
+)
+from landscape.operators import (
+    HessianOperator,
 )
 from landscape.optim import (
     GDState,
@@ -44,6 +86,16 @@ from landscape.optim import (
     nesterov_parameters,
     polyak_momentum_parameters,
 )
+from landscape.random_matrix import (
+    PositiveFraction,
+    QuadraticDecayFit,
+    TridiagonalBatch,
+    count_negative_eigenvalues,
+    fit_quadratic_decay,
+    goe_matrices,
+    goe_positive_fraction,
+    goe_tridiagonal,
+)
 from landscape.schedules import (
     constant,
     cosine_decay,
@@ -51,23 +103,77 @@ from landscape.schedules import (
     linear_warmup,
     step_decay,
 )
-from landscape.training import StepInfo, Trajectory, minimize, train
+from landscape.spectrum import (
+    CurvatureExtremes,
+    EigenResult,
+    PowerIterationResult,
+    classify_curvature,
+    curvature_extremes,
+    dense_spectrum,
+    power_iteration,
+    top_eigenpairs,
+)
+from landscape.surfaces import (
+    DoubleWell,
+    KnownCriticalPoint,
+    MonkeySaddle,
+    Quadratic,
+    RunningExample,
+    Saddle,
+    Surface,
+    surface,
+    surface_names,
+)
+from landscape.training import (
+    StepInfo,
+    Trajectory,
+    minimize,
+    train,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "MLP",
     "AdagradState",
     "AdamState",
+    "Classification",
+    "CriticalPoint",
+    "CriticalPointSearch",
+    "CurvatureExtremes",
+    "Dataset",
     "DerivativeCheck",
+    "DoubleWell",
+    "EigenResult",
+    "EscapeDirection",
     "GDState",
+    "HessianOperator",
+    "Himmelblau",
+    "KnownCriticalPoint",
     "LineSearchResult",
     "LionState",
     "MomentumParameters",
     "MomentumState",
+    "MonkeySaddle",
+    "NetworkObjective",
     "Objective",
+    "ParamBlock",
+    "PositiveFraction",
+    "PowerIterationResult",
+    "Quadratic",
+    "QuadraticDecayFit",
     "RMSPropState",
+    "Rastrigin",
+    "Rosenbrock",
+    "RunningExample",
+    "Saddle",
+    "SixHumpCamel",
+    "SpectralDensity",
     "StepInfo",
+    "Surface",
+    "TraceEstimate",
     "Trajectory",
+    "TridiagonalBatch",
     "UpdateRule",
     "WolfeCheck",
     "adagrad",
@@ -77,24 +183,47 @@ __all__ = [
     "armijo_backtracking",
     "check_grad",
     "check_hvp",
+    "classify",
+    "classify_curvature",
     "clip_by_global_norm",
     "constant",
     "cosine_decay",
+    "count_negative_eigenvalues",
+    "curvature_extremes",
+    "dense_spectrum",
+    "escape_direction",
     "exact_line_search",
     "exact_line_search_quadratic",
     "exponential_decay",
+    "find_critical_points",
+    "fit_quadratic_decay",
     "from_function",
+    "gaussian_blobs",
     "gd",
+    "goe_matrices",
+    "goe_positive_fraction",
+    "goe_tridiagonal",
+    "grid_starts",
+    "hutchinson_trace",
     "linear_warmup",
     "lion",
     "make_rule",
     "minimize",
+    "mlp_objective",
     "momentum",
     "nesterov",
     "nesterov_parameters",
     "polyak_momentum_parameters",
+    "power_iteration",
+    "random_starts",
     "rmsprop",
+    "slq_density",
     "step_decay",
+    "surface",
+    "surface_names",
+    "teacher_student",
+    "top_eigenpairs",
     "train",
+    "two_spirals",
     "wolfe_conditions",
 ]
