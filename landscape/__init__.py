@@ -22,6 +22,13 @@ from landscape.benchmarks import (
     Rosenbrock,
     SixHumpCamel,
 )
+from landscape.convergence import (
+    GradientFlow,
+    gradient_flow,
+    iterations_to_tolerance,
+    pl_ratios,
+    quadratic_rate,
+)
 from landscape.critical import (
     Classification,
     EscapeDirection,
@@ -147,6 +154,7 @@ __all__ = [
     "EigenResult",
     "EscapeDirection",
     "GDState",
+    "GradientFlow",
     "HessianOperator",
     "Himmelblau",
     "KnownCriticalPoint",
@@ -203,8 +211,10 @@ __all__ = [
     "goe_matrices",
     "goe_positive_fraction",
     "goe_tridiagonal",
+    "gradient_flow",
     "grid_starts",
     "hutchinson_trace",
+    "iterations_to_tolerance",
     "linear_warmup",
     "lion",
     "make_rule",
@@ -213,8 +223,10 @@ __all__ = [
     "momentum",
     "nesterov",
     "nesterov_parameters",
+    "pl_ratios",
     "polyak_momentum_parameters",
     "power_iteration",
+    "quadratic_rate",
     "random_starts",
     "rmsprop",
     "slq_density",
