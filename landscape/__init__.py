@@ -43,9 +43,11 @@ from landscape.data import (
 )
 from landscape.density import (
     SpectralDensity,
+    SpectralGap,
     TraceEstimate,
     hutchinson_trace,
     slq_density,
+    spectral_gap,
 )
 from landscape.linesearch import (
     LineSearchResult,
@@ -169,6 +171,7 @@ __all__ = [
     "Saddle",
     "SixHumpCamel",
     "SpectralDensity",
+    "SpectralGap",
     "StepInfo",
     "Surface",
     "TraceEstimate",
@@ -218,6 +221,7 @@ __all__ = [
     "random_starts",
     "rmsprop",
     "slq_density",
+    "spectral_gap",
     "step_decay",
     "surface",
     "surface_names",
