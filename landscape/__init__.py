@@ -50,9 +50,11 @@ from landscape.data import (
 )
 from landscape.density import (
     SpectralDensity,
+    SpectralGap,
     TraceEstimate,
     hutchinson_trace,
     slq_density,
+    spectral_gap,
 )
 from landscape.linesearch import (
     LineSearchResult,
@@ -177,6 +179,7 @@ __all__ = [
     "Saddle",
     "SixHumpCamel",
     "SpectralDensity",
+    "SpectralGap",
     "StepInfo",
     "Surface",
     "TraceEstimate",
@@ -230,6 +233,7 @@ __all__ = [
     "random_starts",
     "rmsprop",
     "slq_density",
+    "spectral_gap",
     "step_decay",
     "surface",
     "surface_names",
