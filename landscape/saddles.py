@@ -1,0 +1,646 @@
+r"""Strict saddles: a model landscape, escape-time prediction and measurement, escape steps.
+
+Near a critical point :math:`\theta^*` with Hessian :math:`H`, gradient descent with step
+:math:`\eta` acts on the displacement :math:`\delta_t = \theta_t - \theta^*` as
+:math:`\delta_{t+1} \approx (I - \eta H)\,\delta_t`: the component along an eigenvector
+with eigenvalue :math:`\lambda < 0` grows by the factor :math:`1 + \eta|\lambda|` per
+step. A run that starts with a component :math:`\varepsilon` along the most negative
+direction therefore needs about :math:`\ln(R / \varepsilon) / (\eta |\lambda_{\min}|)`
+steps to reach a distance :math:`R`; one that starts with none (on the *stable
+manifold*) never leaves.
+
+* :class:`QuarticSaddle`: :math:`\tfrac12 \theta^\top \Lambda \theta + \tfrac14
+  \|\theta\|^4`, a saddle of any index with every critical point known.
+* :func:`predicted_escape_time` and :func:`measure_escape`: the prediction above and
+  the measurement, for any update rule.
+* :func:`negative_curvature_step`: one step along the escape direction with a
+  backtracking line search.
+* :func:`track_curvature`: the extreme Hessian eigenvalues along a trajectory, each
+  Lanczos run warm-started from the previous eigenvector.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from landscape._surface import KnownCriticalPoint, Surface
+from landscape._validation import (
+    as_batch,
+    as_vector,
+    check_fraction,
+    check_positive,
+    check_positive_int,
+    check_real,
+)
+from landscape.critical import _classify_eigenvalues, escape_direction
+from landscape.optim import UpdateRule
+from landscape.spectrum import top_eigenpairs
+from landscape.training import Trajectory, _require_objective, minimize
+
+__all__ = [
+    "CurvatureStep",
+    "CurvatureTrack",
+    "Escape",
+    "QuarticSaddle",
+    "measure_escape",
+    "negative_curvature_step",
+    "predicted_escape_time",
+    "track_curvature",
+]
+
+
+# -- the model landscape ------------------------------------------------------------------
+class QuarticSaddle(Surface):
+    r"""A saddle of any index with every critical point in closed form.
+
+    Parameters
+    ----------
+    eigenvalues : array_like, shape (d,)
+        The Hessian's eigenvalues :math:`\lambda_i` at the origin; at least one must be
+        negative. The coordinate axes are the eigenvectors.
+
+    Attributes
+    ----------
+    eigenvalues : numpy.ndarray, shape (d,)
+        As given (read-only).
+    critical_points : tuple of KnownCriticalPoint
+        The origin and :math:`\pm\sqrt{-\lambda_i}\, e_i` for every negative
+        :math:`\lambda_i`, sorted by value.
+
+    Raises
+    ------
+    TypeError
+        If ``eigenvalues`` is not numeric.
+    ValueError
+        If ``eigenvalues`` is empty, not finite, or has no negative entry.
+
+    Notes
+    -----
+    .. math::
+
+        f(\theta) = \tfrac12 \sum_i \lambda_i \theta_i^2 + \tfrac14 \|\theta\|^4, \qquad
+        \nabla f = (\Lambda + \|\theta\|^2 I)\,\theta, \qquad
+        H = \Lambda + \|\theta\|^2 I + 2\theta\theta^\top.
+
+    :math:`\nabla f = 0` needs :math:`\theta_i (\lambda_i + \|\theta\|^2) = 0` for every
+    :math:`i`. With distinct eigenvalues the solutions are the origin (index = number
+    of negative :math:`\lambda_i`) and :math:`\theta = \pm\sqrt{-\lambda_i}\, e_i` for
+    :math:`\lambda_i < 0`, with value :math:`-\lambda_i^2/4` and Hessian
+    :math:`\operatorname{diag}(\lambda_j - \lambda_i) - 2\lambda_i e_i e_i^\top`, so
+    index :math:`\#\{j : \lambda_j < \lambda_i\}`: the lower the critical value, the
+    lower the index, and the only minima sit at the most negative eigenvalue. A
+    coordinate that starts at exactly zero stays zero under gradient descent, since its
+    gradient component is proportional to it: the coordinate planes are invariant, and
+    the span of the positive directions is the origin's stable manifold.
+
+    Examples
+    --------
+    >>> import landscape as ls
+    >>> f = ls.QuarticSaddle([-1.0, -0.25, 2.0])
+    >>> [(p.point.round(3).tolist(), p.value, p.kind) for p in f.critical_points[:3]]
+    [([-1.0, 0.0, 0.0], -0.25, 'minimum'), ([1.0, 0.0, 0.0], -0.25, 'minimum'),
+     ([0.0, -0.5, 0.0], -0.015625, 'saddle')]
+    >>> ls.classify(f.hessian([0.0, 0.0, 0.0])).index
+    2
+    """
+
+    name = "quartic_saddle"
+
+    def __init__(self, eigenvalues: Any):
+        lam = as_vector(eigenvalues, "eigenvalues")
+        if not np.any(lam < 0):
+            raise ValueError(
+                "`eigenvalues` must contain a negative entry (a saddle or maximum at the "
+                f"origin), got {lam.tolist()}."
+            )
+        lam.setflags(write=False)
+        self.eigenvalues = lam
+        self.dim = int(lam.size)
+        reach = 1.5 * max(1.0, float(np.sqrt(-lam.min())))
+        self.domain = tuple((-reach, reach) for _ in range(self.dim))
+        self.critical_points_complete = bool(np.unique(lam[lam < 0]).size == np.sum(lam < 0))
+        self.critical_points = self._known_points()
+
+    def _known_points(self) -> tuple[KnownCriticalPoint, ...]:
+        points = [np.zeros(self.dim)]
+        for i in np.flatnonzero(self.eigenvalues < 0):
+            for sign in (-1.0, 1.0):
+                p = np.zeros(self.dim)
+                p[i] = sign * np.sqrt(-self.eigenvalues[i])
+                points.append(p)
+        out = []
+        for p in points:
+            eigenvalues = np.linalg.eigvalsh(self._hess(p))
+            tol = 1e-12 * max(1.0, float(np.max(np.abs(eigenvalues))))
+            kind = _classify_eigenvalues(eigenvalues, tol).kind
+            out.append(KnownCriticalPoint(p, float(self._value(p)), kind))
+        return tuple(sorted(out, key=lambda q: (q.value, tuple(q.point))))
+
+    def _value(self, x):
+        """f; derivatives in ``_grad`` and ``_hess``."""
+        sq = np.sum(x * x, axis=-1)
+        return 0.5 * np.sum(self.eigenvalues * x * x, axis=-1) + 0.25 * sq**2
+
+    def _grad(self, x):
+        """Gradient of ``_value``; see ``_hess``."""
+        sq = np.sum(x * x, axis=-1, keepdims=True)
+        return (self.eigenvalues + sq) * x
+
+    def _hess(self, x):
+        """Hessian of ``_value``; the gradient is ``_grad``."""
+        sq = np.sum(x * x, axis=-1)[..., None, None]
+        eye = np.eye(self.dim)
+        return np.diag(self.eigenvalues) + sq * eye + 2.0 * x[..., :, None] * x[..., None, :]
+
+    def _hvp(self, x, v):
+        return (self.eigenvalues + x @ x) * v + 2.0 * x * (x @ v)
+
+    def __repr__(self) -> str:
+        values = ", ".join(f"{v:.4g}" for v in self.eigenvalues)
+        return f"QuarticSaddle(eigenvalues=[{values}])"
+
+
+# -- escape time --------------------------------------------------------------------------
+def predicted_escape_time(
+    distance: Any,
+    learning_rate: float,
+    lambda_min: float,
+    *,
+    radius: float = 1.0,
+    discrete: bool = True,
+) -> float | np.ndarray:
+    r"""Steps gradient descent needs to carry a small unstable component out to ``radius``.
+
+    Parameters
+    ----------
+    distance : float or array_like
+        Initial component :math:`\varepsilon > 0` of the displacement along the
+        eigenvector of :math:`\lambda_{\min}`.
+    learning_rate : float
+        Step size :math:`\eta > 0`.
+    lambda_min : float
+        The most negative Hessian eigenvalue at the saddle, :math:`< 0`.
+    radius : float, optional
+        Distance :math:`R > 0` that counts as escaped.
+    discrete : bool, optional
+        ``True``: the exact count for the linearized iteration,
+        :math:`\ln(R/\varepsilon) / \ln(1 + \eta|\lambda_{\min}|)`. ``False``: the
+        gradient-flow approximation :math:`\ln(R/\varepsilon) / (\eta|\lambda_{\min}|)`,
+        a slight overestimate, accurate when :math:`\eta|\lambda_{\min}| \ll 1`.
+
+    Returns
+    -------
+    steps : float or numpy.ndarray
+        Same shape as ``distance``; 0 where :math:`\varepsilon \ge R`.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not numeric.
+    ValueError
+        If ``distance`` is not positive and finite, ``learning_rate`` or ``radius`` is
+        not positive, or ``lambda_min`` is not negative.
+
+    Notes
+    -----
+    Linearized at the saddle, :math:`\delta_{t+1} = (I - \eta H)\delta_t`, so the
+    component along the eigenvector of :math:`\lambda_{\min}` is
+    :math:`\varepsilon (1 + \eta|\lambda_{\min}|)^t`. Setting it equal to :math:`R`:
+
+    .. math::
+
+        t_{\mathrm{esc}} = \frac{\ln(R/\varepsilon)}{\ln(1 + \eta|\lambda_{\min}|)}
+        \approx \frac{\ln(R/\varepsilon)}{\eta|\lambda_{\min}|}.
+
+    The other negative directions grow more slowly and the positive ones shrink, so
+    once the run has left the neighbourhood of the stable manifold the most negative
+    eigenvalue sets the pace. The escape time grows only logarithmically as
+    :math:`\varepsilon \to 0`, but it is infinite at :math:`\varepsilon = 0`.
+
+    References
+    ----------
+    S. S. Du, C. Jin, J. D. Lee, M. I. Jordan, B. Poczos and A. Singh, "Gradient descent
+    can take exponential time to escape saddle points", NeurIPS (2017),
+    arXiv:1705.10412.
+
+    Examples
+    --------
+    >>> import landscape as ls
+    >>> round(ls.predicted_escape_time(1e-6, 0.1, -1.0), 2)
+    144.95
+    >>> round(ls.predicted_escape_time(1e-6, 0.1, -1.0, discrete=False), 2)
+    138.16
+    """
+    eps = np.asarray(distance, dtype=float) if not isinstance(distance, str) else None
+    if eps is None or not np.issubdtype(eps.dtype, np.number):
+        raise TypeError(f"`distance` must be a positive number or array, got {distance!r}.")
+    if not np.all(np.isfinite(eps)) or np.any(eps <= 0):
+        raise ValueError(f"`distance` must be positive and finite, got {np.ravel(eps)[:5]}.")
+    eta = check_positive(learning_rate, "learning_rate")
+    lam = check_real(lambda_min, "lambda_min")
+    if lam >= 0:
+        raise ValueError(f"`lambda_min` must be negative (a strict saddle), got {lam:g}.")
+    radius = check_positive(radius, "radius")
+    rate = np.log1p(eta * abs(lam)) if discrete else eta * abs(lam)
+    steps = np.maximum(np.log(radius / eps), 0.0) / rate
+    return float(steps) if steps.ndim == 0 else steps
+
+
+@dataclass(frozen=True, repr=False)
+class Escape:
+    """The result of :func:`measure_escape`.
+
+    Attributes
+    ----------
+    escaped : bool
+        Whether the run reached ``radius`` within ``max_steps``.
+    num_steps : int
+        The first step :math:`t` with :math:`\\|\\theta_t - \\theta^*\\| \\ge R`, or the
+        number of steps run when it did not escape.
+    initial_distance : float
+        :math:`\\|\\theta_0 - \\theta^*\\|`.
+    closest_distance : float
+        The smallest distance to the saddle along the run (how close it came).
+    trajectory : Trajectory
+        The recorded run (losses and gradient norms at every step).
+
+    Examples
+    --------
+    >>> import landscape as ls
+    >>> f = ls.QuarticSaddle([-1.0, 2.0])
+    >>> ls.measure_escape(f, [1e-6, 0.0], ls.gd(0.1), saddle=[0.0, 0.0], radius=0.5)
+    Escape(escaped=True, num_steps=139, initial_distance=1e-06, closest_distance=1e-06)
+    """
+
+    escaped: bool
+    num_steps: int
+    initial_distance: float
+    closest_distance: float
+    trajectory: Trajectory
+
+    def __repr__(self) -> str:
+        return (
+            f"Escape(escaped={self.escaped}, num_steps={self.num_steps}, "
+            f"initial_distance={self.initial_distance:.3g}, "
+            f"closest_distance={self.closest_distance:.3g})"
+        )
+
+
+def measure_escape(
+    objective: Any,
+    theta0: Any,
+    rule: UpdateRule,
+    *,
+    saddle: Any,
+    radius: float,
+    max_steps: int = 10_000,
+    record_params: bool = False,
+) -> Escape:
+    r"""Run ``rule`` from ``theta0`` until it is ``radius`` away from ``saddle``.
+
+    Parameters
+    ----------
+    objective : Objective
+        Needs ``value``, ``grad`` and ``dim``.
+    theta0 : array_like, shape (d,)
+        Start (not modified).
+    rule : UpdateRule
+        The optimizer, e.g. ``ls.gd(0.1)`` or :func:`landscape.perturbed_gd`.
+    saddle : array_like, shape (d,)
+        The critical point :math:`\theta^*` to escape from.
+    radius : float
+        Escape radius :math:`R > 0`.
+    max_steps : int, optional
+        Budget of updates.
+    record_params : bool, optional
+        Keep the parameters in the trajectory.
+
+    Returns
+    -------
+    escape : Escape
+        ``escaped``, ``num_steps``, the initial and closest distances and the
+        trajectory.
+
+    Raises
+    ------
+    TypeError
+        If ``objective`` lacks ``value``/``grad``/``dim``, ``rule`` is not an
+        :class:`~landscape.UpdateRule`, or an argument has the wrong type.
+    ValueError
+        If ``theta0`` or ``saddle`` has the wrong shape or non-finite entries,
+        ``radius`` is not positive or ``max_steps < 1``.
+
+    Notes
+    -----
+    The escape step is :math:`\min\{t : \|\theta_t - \theta^*\| \ge R\}`, checked before
+    each update; compare it with :func:`predicted_escape_time`. A run that starts
+    outside the ball escapes at step 0.
+
+    Examples
+    --------
+    >>> import landscape as ls
+    >>> f = ls.QuarticSaddle([-1.0, 2.0])
+    >>> on_manifold = ls.measure_escape(f, [0.0, 0.3], ls.gd(0.1), saddle=[0.0, 0.0],
+    ...                                 radius=0.5, max_steps=500)
+    >>> on_manifold.escaped, on_manifold.closest_distance
+    (False, 0.0)
+    """
+    dim = _require_objective(objective)
+    theta0 = as_vector(theta0, "theta0", dim)
+    saddle = as_vector(saddle, "saddle", dim)
+    radius = check_positive(radius, "radius")
+    max_steps = check_positive_int(max_steps, "max_steps")
+    closest = [np.inf]
+
+    def stop(info) -> bool:
+        distance = float(np.linalg.norm(info.params - saddle))
+        closest[0] = min(closest[0], distance)
+        return distance >= radius
+
+    trajectory = minimize(
+        objective, theta0, rule, max_steps, record_params=record_params, callback=stop
+    )
+    escaped = trajectory.stop_reason == "callback"
+    if not escaped:  # the callback does not see the final iterate
+        closest[0] = min(closest[0], float(np.linalg.norm(trajectory.final_params - saddle)))
+    return Escape(
+        escaped=escaped,
+        num_steps=int(trajectory.steps[-1]),
+        initial_distance=float(np.linalg.norm(theta0 - saddle)),
+        closest_distance=float(closest[0]),
+        trajectory=trajectory,
+    )
+
+
+# -- a step along negative curvature ------------------------------------------------------
+@dataclass(frozen=True, repr=False)
+class CurvatureStep:
+    """The result of :func:`negative_curvature_step`.
+
+    Attributes
+    ----------
+    point : numpy.ndarray, shape (d,)
+        The new point :math:`\\theta + \\alpha s` (the old one if the search failed).
+    step_size : float
+        :math:`\\alpha`, the accepted length (0 if the search failed).
+    direction : numpy.ndarray, shape (d,)
+        The unit direction :math:`s`: the eigenvector of :math:`\\lambda_{\\min}`, signed
+        to point downhill (:math:`g^\\top s \\le 0`).
+    eigenvalue : float
+        :math:`\\lambda_{\\min}`, negative.
+    decrease : float
+        :math:`f(\\theta) - f(\\theta + \\alpha s) \\ge 0`.
+    success : bool
+        Whether the sufficient-decrease test passed within ``max_iter`` halvings.
+
+    Examples
+    --------
+    >>> import landscape as ls
+    >>> f = ls.QuarticSaddle([-1.0, 2.0])
+    >>> ls.negative_curvature_step(f, [0.0, 0.0])
+    CurvatureStep(step_size=1, eigenvalue=-1, decrease=0.25, success=True)
+    """
+
+    point: np.ndarray
+    step_size: float
+    direction: np.ndarray
+    eigenvalue: float
+    decrease: float
+    success: bool
+
+    def __repr__(self) -> str:
+        return (
+            f"CurvatureStep(step_size={self.step_size:.4g}, eigenvalue={self.eigenvalue:.4g}, "
+            f"decrease={self.decrease:.4g}, success={self.success})"
+        )
+
+
+def negative_curvature_step(
+    objective: Any,
+    theta: Any,
+    *,
+    max_step: float = 1.0,
+    c: float = 0.5,
+    shrink: float = 0.5,
+    max_iter: int = 30,
+    rtol: float = 1e-6,
+    atol: float = 1e-12,
+) -> CurvatureStep:
+    r"""Step along the direction of most negative curvature, with backtracking.
+
+    Parameters
+    ----------
+    objective : Objective
+        Needs ``value``, ``grad`` and ``hessian`` (small ``d``: the direction comes from
+        :func:`~landscape.escape_direction` on the dense Hessian).
+    theta : array_like, shape (d,)
+        The current point, typically on a plateau near a saddle.
+    max_step : float, optional
+        First trial length :math:`\alpha_0 > 0`.
+    c : float, optional
+        Fraction of the model decrease required, in (0, 1).
+    shrink : float, optional
+        Factor applied to :math:`\alpha` after a failed trial, in (0, 1).
+    max_iter : int, optional
+        Largest number of trials.
+    rtol, atol : float, optional
+        Zero tolerance for the smallest eigenvalue, as in :func:`~landscape.classify`.
+
+    Returns
+    -------
+    step : CurvatureStep
+        The new point, the length, the signed direction, :math:`\lambda_{\min}`, the
+        decrease and a success flag.
+
+    Raises
+    ------
+    TypeError
+        If ``objective`` lacks the needed methods or an argument has the wrong type.
+    ValueError
+        If ``theta`` is invalid, a parameter is out of range, or the Hessian has no
+        negative eigenvalue beyond the tolerance (there is nothing to escape along).
+
+    Notes
+    -----
+    With :math:`(\lambda_{\min}, u)` the smallest eigenpair of :math:`H(\theta)`, the
+    direction is :math:`s = -\operatorname{sign}(g^\top u)\, u` (either sign if
+    :math:`g^\top u = 0`), along which the quadratic model decreases for every length:
+
+    .. math::
+
+        m(\alpha) = \alpha\, g^\top s + \tfrac12 \alpha^2 \lambda_{\min} < 0 .
+
+    The length starts at :math:`\alpha_0` and shrinks until
+    :math:`f(\theta + \alpha s) \le f(\theta) + c\, m(\alpha)`. Gradient descent near a
+    saddle moves along :math:`u` only as fast as the component it already has there;
+    this step jumps a distance :math:`\alpha` at once.
+
+    References
+    ----------
+    J. J. Moré and D. C. Sorensen, "On the use of directions of negative curvature in a
+    modified Newton method", Mathematical Programming 16, 1-20 (1979).
+
+    Examples
+    --------
+    >>> import landscape as ls
+    >>> f = ls.QuarticSaddle([-1.0, 2.0])
+    >>> step = ls.negative_curvature_step(f, [1e-9, 0.2], max_step=2.0)
+    >>> step.point.round(4), round(step.decrease, 4)
+    (array([0.5, 0.2]), 0.1044)
+    """
+    _require_objective(objective)
+    if not callable(getattr(objective, "hessian", None)):
+        raise TypeError(
+            f"`objective` must provide `hessian`, got {type(objective).__name__} without it."
+        )
+    theta = as_vector(theta, "theta", objective.dim)
+    max_step = check_positive(max_step, "max_step")
+    c = check_fraction(c, "c", low_inclusive=False)
+    shrink = check_fraction(shrink, "shrink", low_inclusive=False)
+    max_iter = check_positive_int(max_iter, "max_iter")
+    u, lam = escape_direction(objective, theta, rtol=rtol, atol=atol)
+    g = np.asarray(objective.grad(theta), dtype=float)
+    slope = float(g @ u)
+    direction = -u if slope > 0 else u
+    slope = -abs(slope)
+    f0 = float(objective.value(theta))
+    alpha = max_step
+    for _ in range(max_iter):
+        candidate = theta + alpha * direction
+        value = float(objective.value(candidate))
+        model = alpha * slope + 0.5 * alpha**2 * lam
+        if np.isfinite(value) and value <= f0 + c * model:
+            return CurvatureStep(candidate, float(alpha), direction, float(lam), f0 - value, True)
+        alpha *= shrink
+    return CurvatureStep(theta, 0.0, direction, float(lam), 0.0, False)
+
+
+# -- curvature along a trajectory ---------------------------------------------------------
+@dataclass(frozen=True, repr=False)
+class CurvatureTrack:
+    """Extreme Hessian eigenvalues along a sequence of points (:func:`track_curvature`).
+
+    Attributes
+    ----------
+    lambda_min, lambda_max : numpy.ndarray, shape (k,)
+        Smallest and largest eigenvalue at each point.
+    min_converged, max_converged : numpy.ndarray of bool, shape (k,)
+        Whether each Lanczos run met its tolerance (an unconverged smallest Ritz value
+        is still an upper bound on :math:`\\lambda_{\\min}`).
+    num_matvecs : int
+        Hessian-vector products used in total.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import landscape as ls
+    >>> f = ls.QuarticSaddle([-1.0, 0.5, 2.0])
+    >>> track = ls.track_curvature(f, np.zeros((2, 3)))
+    >>> track
+    CurvatureTrack(points=2, lambda_min=[-1, -1], lambda_max=[2, 2], num_matvecs=...)
+    """
+
+    lambda_min: np.ndarray
+    lambda_max: np.ndarray
+    min_converged: np.ndarray
+    max_converged: np.ndarray
+    num_matvecs: int
+
+    def __repr__(self) -> str:
+        def short(values: np.ndarray) -> str:
+            shown = ", ".join(f"{v:.4g}" for v in values[:4])
+            return "[" + shown + (", ..." if values.size > 4 else "") + "]"
+
+        return (
+            f"CurvatureTrack(points={self.lambda_min.size}, "
+            f"lambda_min={short(self.lambda_min)}, lambda_max={short(self.lambda_max)}, "
+            f"num_matvecs={self.num_matvecs})"
+        )
+
+
+def track_curvature(
+    objective: Any,
+    thetas: Any,
+    *,
+    tol: float = 1e-6,
+    max_matvecs: int = 300,
+    rng: int | np.random.Generator = 0,
+) -> CurvatureTrack:
+    r"""The smallest and largest Hessian eigenvalue at each point of a trajectory.
+
+    Parameters
+    ----------
+    objective : Objective
+        Needs ``hvp`` (and ``dim``); works for networks of any size.
+    thetas : array_like, shape (k, d)
+        The points, in order (e.g. ``trajectory.params[::10]``).
+    tol : float, optional
+        Residual tolerance of each Lanczos run (see :func:`~landscape.top_eigenpairs`).
+    max_matvecs : int, optional
+        Cap on Hessian-vector products per eigenvalue and point.
+    rng : int or numpy.random.Generator, optional
+        Seed for the first start vectors.
+
+    Returns
+    -------
+    track : CurvatureTrack
+        ``lambda_min``, ``lambda_max``, convergence flags and the total product count.
+
+    Raises
+    ------
+    TypeError
+        If ``objective`` lacks ``hvp``/``dim`` or an argument has the wrong type.
+    ValueError
+        If ``thetas`` is not ``(k, d)`` and finite, ``d < 2``, ``tol`` is not positive
+        or ``max_matvecs < 1``.
+
+    Notes
+    -----
+    Each run of :func:`~landscape.top_eigenpairs` (``which="smallest"`` and
+    ``"largest"``) starts from the eigenvector found at the previous point. Along a
+    training run the Hessian changes little between checkpoints, so the start vector is
+    already nearly converged and each run costs a handful of products instead of tens.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import landscape as ls
+    >>> f = ls.QuarticSaddle([-1.0, 0.5, 2.0])
+    >>> path = np.array([[0.0, 0.0, 0.0], [0.5, 0.0, 0.0], [1.0, 0.0, 0.0]])
+    >>> track = ls.track_curvature(f, path)
+    >>> track.lambda_min.round(6), track.lambda_max.round(6)
+    (array([-1.  , -0.25,  1.5 ]), array([2.  , 2.25, 3.  ]))
+    """
+    if not callable(getattr(objective, "hvp", None)):
+        raise TypeError(
+            f"`objective` must provide `hvp`, got {type(objective).__name__} without it."
+        )
+    dim = _require_objective(objective)
+    if dim < 2:
+        raise ValueError("`track_curvature` needs d >= 2; for d = 1 use the Hessian itself.")
+    thetas = as_batch(thetas, "thetas", dim)
+    tol = check_positive(tol, "tol")
+    max_matvecs = check_positive_int(max_matvecs, "max_matvecs")
+    k = thetas.shape[0]
+    lam_min, lam_max = np.empty(k), np.empty(k)
+    ok_min, ok_max = np.zeros(k, dtype=bool), np.zeros(k, dtype=bool)
+    v_min = v_max = None
+    total = 0
+    for i, theta in enumerate(thetas):
+        options = {"tol": tol, "max_matvecs": max_matvecs, "rng": rng}
+        bottom = top_eigenpairs(
+            objective, theta, which="smallest", v0=v_min, check_symmetry=i == 0, **options
+        )
+        top = top_eigenpairs(
+            objective, theta, which="largest", v0=v_max, check_symmetry=False, **options
+        )
+        lam_min[i], ok_min[i] = bottom.eigenvalues[0], bottom.converged
+        lam_max[i], ok_max[i] = top.eigenvalues[0], top.converged
+        v_min, v_max = bottom.eigenvectors[:, 0], top.eigenvectors[:, 0]
+        total += bottom.num_matvecs + top.num_matvecs
+    for arr in (lam_min, lam_max, ok_min, ok_max):
+        arr.setflags(write=False)
+    return CurvatureTrack(lam_min, lam_max, ok_min, ok_max, int(total))
