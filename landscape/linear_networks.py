@@ -274,24 +274,44 @@ class DeepLinearAutoencoder(Objective):
         """Exact Hessian-vector product ``H(theta) @ v``, shape ``(dim,)``."""
         theta = as_vector(theta, "theta", self.dim)
         v = as_vector(v, "v", self.dim)
-        weights, dirs = self._split(theta), self._split(v)
+        return self._hvps(theta, v[None, :])[0]
+
+    def hessian(self, theta: Any) -> np.ndarray:
+        """Exact dense Hessian, shape ``(dim, dim)``: all ``dim`` products in one batch."""
+        theta = as_vector(theta, "theta", self.dim)
+        hess = self._hvps(theta, np.eye(self.dim))
+        return 0.5 * (hess + hess.T)
+
+    def _hvps(self, theta: np.ndarray, vs: np.ndarray) -> np.ndarray:
+        # Rows of `vs` are directions; everything below broadcasts over that leading axis.
+        weights = self._split(theta)
+        k = vs.shape[0]
+        dirs, start = [], 0
+        for shape, size in zip(self.shapes, self._sizes, strict=True):
+            dirs.append(vs[:, start : start + size].reshape((k, *shape)))
+            start += size
         eye = np.eye(self.input_dim)
         prefix, suffix = self._prefix(weights), self._suffix(weights)
         # Directional derivatives of the prefix and suffix products.
-        d_prefix = [np.zeros_like(eye)]
+        d_prefix = [np.zeros((k, *eye.shape))]
         for w, dw, r in zip(weights, dirs, prefix[:-1], strict=True):
             d_prefix.append(dw @ r + w @ d_prefix[-1])
-        d_suffix = [np.zeros_like(eye)]
+        d_suffix = [np.zeros((k, *eye.shape))]
         for w, dw, s in zip(reversed(weights), reversed(dirs), reversed(suffix[1:]), strict=True):
             d_suffix.append(d_suffix[-1] @ w + s @ dw)
         d_suffix = d_suffix[::-1]
         d_mat = (prefix[-1] - eye) @ self.covariance
         dd_mat = d_prefix[-1] @ self.covariance
         blocks = []
-        for k in range(self.depth):
-            s, r, ds, dr = suffix[k + 1], prefix[k], d_suffix[k + 1], d_prefix[k]
-            blocks.append((ds.T @ d_mat @ r.T + s.T @ dd_mat @ r.T + s.T @ d_mat @ dr.T).ravel())
-        return np.concatenate(blocks)
+        for j in range(self.depth):
+            s, r, ds, dr = suffix[j + 1], prefix[j], d_suffix[j + 1], d_prefix[j]
+            block = (
+                np.swapaxes(ds, 1, 2) @ d_mat @ r.T
+                + s.T @ dd_mat @ r.T
+                + s.T @ d_mat @ np.swapaxes(dr, 1, 2)
+            )
+            blocks.append(block.reshape(k, -1))
+        return np.concatenate(blocks, axis=1)
 
     def projection_subset(self, theta: Any, *, tol: float = 1e-6) -> tuple[int, ...] | None:
         """The principal subset :math:`I` with :math:`W \\approx U_I U_I^\\top`, if any.

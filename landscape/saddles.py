@@ -38,7 +38,7 @@ from landscape._validation import (
 from landscape.critical import _classify_eigenvalues, escape_direction
 from landscape.optim import UpdateRule
 from landscape.spectrum import top_eigenpairs
-from landscape.training import Trajectory, _require_objective, minimize
+from landscape.training import _require_objective
 
 __all__ = [
     "CurvatureStep",
@@ -264,8 +264,10 @@ class Escape:
         :math:`\\|\\theta_0 - \\theta^*\\|`.
     closest_distance : float
         The smallest distance to the saddle along the run (how close it came).
-    trajectory : Trajectory
-        The recorded run (losses and gradient norms at every step).
+    final_point : numpy.ndarray, shape (d,)
+        :math:`\\theta` at step ``num_steps``.
+    losses : numpy.ndarray, shape (num_steps + 1,), or None
+        The loss at every step, when recorded.
 
     Examples
     --------
@@ -279,7 +281,8 @@ class Escape:
     num_steps: int
     initial_distance: float
     closest_distance: float
-    trajectory: Trajectory
+    final_point: np.ndarray
+    losses: np.ndarray | None = None
 
     def __repr__(self) -> str:
         return (
@@ -297,32 +300,33 @@ def measure_escape(
     saddle: Any,
     radius: float,
     max_steps: int = 10_000,
-    record_params: bool = False,
+    record_losses: bool = False,
 ) -> Escape:
     r"""Run ``rule`` from ``theta0`` until it is ``radius`` away from ``saddle``.
 
     Parameters
     ----------
     objective : Objective
-        Needs ``value``, ``grad`` and ``dim``.
+        Needs ``grad`` and ``dim`` (and ``value`` when ``record_losses`` is set).
     theta0 : array_like, shape (d,)
         Start (not modified).
     rule : UpdateRule
-        The optimizer, e.g. ``ls.gd(0.1)`` or :func:`landscape.perturbed_gd`.
+        The optimizer, e.g. ``ls.gd(0.1)`` or :func:`landscape.perturbed_gd`; rules that
+        need a ``grad_fn`` are supported.
     saddle : array_like, shape (d,)
         The critical point :math:`\theta^*` to escape from.
     radius : float
         Escape radius :math:`R > 0`.
     max_steps : int, optional
         Budget of updates.
-    record_params : bool, optional
-        Keep the parameters in the trajectory.
+    record_losses : bool, optional
+        Also evaluate and keep the loss at every step (one extra evaluation per step).
 
     Returns
     -------
     escape : Escape
-        ``escaped``, ``num_steps``, the initial and closest distances and the
-        trajectory.
+        ``escaped``, ``num_steps``, the initial and closest distances, the final point
+        and (optionally) the losses.
 
     Raises
     ------
@@ -335,9 +339,11 @@ def measure_escape(
 
     Notes
     -----
-    The escape step is :math:`\min\{t : \|\theta_t - \theta^*\| \ge R\}`, checked before
-    each update; compare it with :func:`predicted_escape_time`. A run that starts
-    outside the ball escapes at step 0.
+    The escape step is :math:`\min\{t : \|\theta_t - \theta^*\| \ge R\}`; compare it
+    with :func:`predicted_escape_time`. A run that starts outside the ball escapes at
+    step 0. A run whose iterate becomes non-finite counts as escaped at that step (it
+    left every ball). The loop is a lean version of :func:`~landscape.minimize` (no
+    line search, no trajectory), so that thousands of short runs stay cheap.
 
     Examples
     --------
@@ -349,30 +355,39 @@ def measure_escape(
     (False, 0.0)
     """
     dim = _require_objective(objective)
-    theta0 = as_vector(theta0, "theta0", dim)
+    if not isinstance(rule, UpdateRule):
+        raise TypeError(f"`rule` must be an UpdateRule, got {type(rule).__name__}.")
+    theta = as_vector(theta0, "theta0", dim)
     saddle = as_vector(saddle, "saddle", dim)
     radius = check_positive(radius, "radius")
     max_steps = check_positive_int(max_steps, "max_steps")
-    closest = [np.inf]
-
-    def stop(info) -> bool:
-        distance = float(np.linalg.norm(info.params - saddle))
-        closest[0] = min(closest[0], distance)
-        return distance >= radius
-
-    trajectory = minimize(
-        objective, theta0, rule, max_steps, record_params=record_params, callback=stop
-    )
-    escaped = trajectory.stop_reason == "callback"
-    if not escaped:  # the callback does not see the final iterate
-        closest[0] = min(closest[0], float(np.linalg.norm(trajectory.final_params - saddle)))
-    return Escape(
-        escaped=escaped,
-        num_steps=int(trajectory.steps[-1]),
-        initial_distance=float(np.linalg.norm(theta0 - saddle)),
-        closest_distance=float(closest[0]),
-        trajectory=trajectory,
-    )
+    grad_fn = objective.grad
+    state = rule.init(theta)
+    initial = float(np.linalg.norm(theta - saddle))
+    closest, distance, losses = initial, initial, []
+    step_count = 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        while True:
+            if record_losses:
+                losses.append(float(objective.value(theta)))
+            if distance >= radius or not np.isfinite(distance) or step_count == max_steps:
+                break
+            grad = np.asarray(grad_fn(theta), dtype=float)
+            if rule.needs_grad_fn:
+                step, state = rule.update(grad, state, theta, grad_fn)
+            else:
+                step, state = rule.update(grad, state, theta)
+            theta = theta + step
+            step_count += 1
+            distance = float(np.linalg.norm(theta - saddle))
+            closest = min(closest, distance) if np.isfinite(distance) else closest
+    escaped = bool(distance >= radius or not np.isfinite(distance))
+    theta.setflags(write=False)
+    recorded = None
+    if record_losses:
+        recorded = np.array(losses)
+        recorded.setflags(write=False)
+    return Escape(escaped, step_count, initial, float(closest), theta, recorded)
 
 
 # -- a step along negative curvature ------------------------------------------------------
