@@ -38,7 +38,7 @@ from landscape._validation import (
 from landscape.critical import _classify_eigenvalues, escape_direction
 from landscape.optim import UpdateRule
 from landscape.spectrum import top_eigenpairs
-from landscape.training import _require_objective
+from landscape.training import _norm, _require_objective
 
 __all__ = [
     "CurvatureStep",
@@ -234,9 +234,12 @@ def predicted_escape_time(
     >>> round(ls.predicted_escape_time(1e-6, 0.1, -1.0, discrete=False), 2)
     138.16
     """
-    eps = np.asarray(distance, dtype=float) if not isinstance(distance, str) else None
-    if eps is None or not np.issubdtype(eps.dtype, np.number):
+    eps = np.asarray(distance)
+    if eps.dtype == bool or not np.issubdtype(eps.dtype, np.number):
         raise TypeError(f"`distance` must be a positive number or array, got {distance!r}.")
+    if np.iscomplexobj(eps):
+        raise TypeError("`distance` must be real, got a complex value.")
+    eps = eps.astype(float)
     if not np.all(np.isfinite(eps)) or np.any(eps <= 0):
         raise ValueError(f"`distance` must be positive and finite, got {np.ravel(eps)[:5]}.")
     eta = check_positive(learning_rate, "learning_rate")
@@ -363,7 +366,7 @@ def measure_escape(
     max_steps = check_positive_int(max_steps, "max_steps")
     grad_fn = objective.grad
     state = rule.init(theta)
-    initial = float(np.linalg.norm(theta - saddle))
+    initial = _norm(theta - saddle)
     closest, distance, losses = initial, initial, []
     step_count = 0
     with np.errstate(over="ignore", invalid="ignore"):
@@ -379,7 +382,7 @@ def measure_escape(
                 step, state = rule.update(grad, state, theta)
             theta = theta + step
             step_count += 1
-            distance = float(np.linalg.norm(theta - saddle))
+            distance = _norm(theta - saddle)  # overflow-safe: inf only past 1.8e308
             closest = min(closest, distance) if np.isfinite(distance) else closest
     escaped = bool(distance >= radius or not np.isfinite(distance))
     theta.setflags(write=False)

@@ -41,11 +41,14 @@ class Stationarity:
     relative_grad_norm : float
         :math:`\\|g\\| / s` with :math:`s` = ``grad_scale``.
     flatness : float
-        :math:`\\|Hg\\| / (\\|H\\|_2 \\|g\\|) \\in [0, 1]`: 0 when :math:`g` is in the
-        kernel of :math:`H`, 1 when it is the top eigenvector (0 when :math:`g = 0` or
-        :math:`H = 0`).
+        :math:`\\|Hg\\| / (c\\, \\|g\\|)` with :math:`c` = ``curvature_scale``: 0 when
+        :math:`g` is in the kernel of :math:`H`; with the default :math:`c = \\|H\\|_2`
+        it lies in [0, 1] and is 1 when :math:`g` is the top eigenvector (0 when
+        :math:`g = 0` or :math:`H = 0`).
     hessian_norm : float
-        :math:`\\|H\\|_2`, the largest eigenvalue magnitude.
+        :math:`\\|H\\|_2`, the largest eigenvalue magnitude at the point.
+    curvature_scale : float
+        The curvature scale :math:`c` that was used.
     grad_scale : float
         The gradient scale :math:`s` that was used.
 
@@ -63,6 +66,7 @@ class Stationarity:
     relative_grad_norm: float
     flatness: float
     hessian_norm: float
+    curvature_scale: float
     grad_scale: float
 
     def __repr__(self) -> str:
@@ -90,6 +94,7 @@ def classify_stationarity(
     gtol: float = 1e-6,
     flat_tol: float = 1e-3,
     grad_scale: float | None = None,
+    curvature_scale: float | None = None,
 ) -> Stationarity:
     r"""Say whether ``theta`` is a critical point, a gradient-flat point, or neither.
 
@@ -104,12 +109,19 @@ def classify_stationarity(
         Critical when :math:`\|g\| \le \mathrm{gtol} \cdot s`, in (0, 1).
     flat_tol : float, optional
         Gradient-flat when not critical and the flatness
-        :math:`\|Hg\| / (\|H\|_2 \|g\|) \le` ``flat_tol``, in (0, 1).
+        :math:`\|Hg\| / (c \|g\|) \le` ``flat_tol``, in (0, 1).
     grad_scale : float, optional
         The gradient norm :math:`s` that counts as large. Default
-        :math:`\|H\|_2 \max(1, \|\theta\|)`: the gradient a point at that distance from
-        a critical point would have under the largest curvature. Pass the gradient
+        :math:`c \max(1, \|\theta\|)`: the gradient a point at that distance from a
+        critical point would have under the curvature :math:`c`. Pass the gradient
         norm at the start of a search to measure progress relative to it.
+    curvature_scale : float, optional
+        The curvature :math:`c` that counts as large. Default :math:`\|H\|_2` at
+        ``theta``. The local norm cannot reveal flatness when the whole Hessian is
+        small at the point (always so in one dimension, where the flatness is 1
+        unless :math:`H = 0`); pass the curvature scale of the problem instead, such
+        as :math:`\|H\|_2` where the search started, as
+        :func:`~landscape.find_critical_points` does for its zero tolerance.
 
     Returns
     -------
@@ -124,7 +136,8 @@ def classify_stationarity(
         type.
     ValueError
         If ``theta`` has the wrong shape or non-finite entries, ``gtol`` or
-        ``flat_tol`` is not in (0, 1), or ``grad_scale`` is not positive.
+        ``flat_tol`` is not in (0, 1), or ``grad_scale`` or ``curvature_scale`` is not
+        positive.
 
     Notes
     -----
@@ -134,12 +147,13 @@ def classify_stationarity(
     .. math::
 
         \frac{\|g\|}{s} \le \mathrm{gtol} \;\Rightarrow\; \text{critical}, \qquad
-        \frac{\|Hg\|}{\|H\|_2\,\|g\|} \le \mathrm{flat\_tol} \;\Rightarrow\;
+        \frac{\|Hg\|}{c\,\|g\|} \le \mathrm{flat\_tol} \;\Rightarrow\;
         \text{gradient-flat}.
 
-    Writing :math:`g = \sum_i c_i u_i` in the Hessian's eigenbasis, the flatness is
-    :math:`\sqrt{\sum_i \lambda_i^2 c_i^2} / (\max_i |\lambda_i| \, \|c\|)`: small
-    exactly when :math:`g` puts almost all its weight on eigenvalues near zero. There
+    Writing :math:`g = \sum_i a_i u_i` in the Hessian's eigenbasis, the flatness is
+    :math:`\sqrt{\sum_i \lambda_i^2 a_i^2} / (c \, \|a\|)`: small exactly when
+    :math:`g` puts almost all its weight on eigenvalues that are near zero on the
+    scale :math:`c`. There
     the loss changes along :math:`g` at the rate :math:`\|g\|` with almost no
     curvature, and a method that minimizes :math:`\|g\|^2` (or a Newton method, which
     needs :math:`g` in the range of :math:`H`) stalls. Frye et al. found such points
@@ -158,6 +172,10 @@ def classify_stationarity(
     >>> f = ls.surface("running_example")
     >>> ls.classify_stationarity(f, [0.0, 0.0]).kind, ls.classify_stationarity(f, [0.5, 0.0]).kind
     ('critical', 'neither')
+    >>> cubic = ls.from_function(lambda t: t[0] ** 3 / 3 + t[0], dim=1,
+    ...                          grad=lambda t: t ** 2 + 1, hvp=lambda t, v: 2 * t * v)
+    >>> ls.classify_stationarity(cubic, [1e-8], curvature_scale=2.0).kind
+    'gradient_flat'
     """
     _require_objective(objective)
     theta = as_vector(theta, "theta", objective.dim)
@@ -165,16 +183,21 @@ def classify_stationarity(
     flat_tol = check_fraction(flat_tol, "flat_tol", low_inclusive=False)
     if grad_scale is not None:
         grad_scale = check_positive(grad_scale, "grad_scale")
+    if curvature_scale is not None:
+        curvature_scale = check_positive(curvature_scale, "curvature_scale")
     g = np.asarray(objective.grad(theta), dtype=float)
     grad_norm = float(np.linalg.norm(g))
     hessian_norm = _hessian_norm(objective, theta)
+    scale = hessian_norm if curvature_scale is None else curvature_scale
     if grad_scale is None:
-        grad_scale = hessian_norm * max(1.0, float(np.linalg.norm(theta)))
+        grad_scale = scale * max(1.0, float(np.linalg.norm(theta)))
         if grad_scale == 0.0:
             grad_scale = 1.0
-    if grad_norm > 0 and hessian_norm > 0:
+    if grad_norm > 0 and scale > 0:
         hg = np.asarray(objective.hvp(theta, g), dtype=float)
-        flatness = min(1.0, float(np.linalg.norm(hg)) / (hessian_norm * grad_norm))
+        flatness = float(np.linalg.norm(hg)) / (scale * grad_norm)
+        if curvature_scale is None:
+            flatness = min(1.0, flatness)  # rounding can push ||Hg|| past ||H|| ||g||
     else:
         flatness = 0.0
     relative = grad_norm / grad_scale
@@ -184,4 +207,6 @@ def classify_stationarity(
         kind = "gradient_flat"
     else:
         kind = "neither"
-    return Stationarity(kind, grad_norm, relative, flatness, hessian_norm, float(grad_scale))
+    return Stationarity(
+        kind, grad_norm, relative, flatness, hessian_norm, float(scale), float(grad_scale)
+    )
