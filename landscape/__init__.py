@@ -109,13 +109,11 @@ from landscape.random_matrix import (
 )
 from landscape.saddles import (
     CurvatureStep,
-    CurvatureTrack,
     Escape,
     QuarticSaddle,
     measure_escape,
     negative_curvature_step,
     predicted_escape_time,
-    track_curvature,
 )
 from landscape.schedules import (
     constant,
@@ -148,6 +146,10 @@ from landscape.surfaces import (
     Surface,
     surface,
     surface_names,
+)
+from landscape.tracking import (
+    CurvatureTrack,
+    track_curvature,
 )
 from landscape.training import (
     StepInfo,
