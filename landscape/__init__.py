@@ -56,6 +56,11 @@ from landscape.density import (
     slq_density,
     spectral_gap,
 )
+from landscape.linear_networks import (
+    AutoencoderCriticalPoint,
+    DeepLinearAutoencoder,
+    autoencoder_critical_points,
+)
 from landscape.linesearch import (
     LineSearchResult,
     WolfeCheck,
@@ -95,6 +100,12 @@ from landscape.optim import (
     nesterov_parameters,
     polyak_momentum_parameters,
 )
+from landscape.perturbed import (
+    NoisyGDState,
+    PerturbedGDState,
+    noisy_gd,
+    perturbed_gd,
+)
 from landscape.random_matrix import (
     PositiveFraction,
     QuadraticDecayFit,
@@ -104,6 +115,14 @@ from landscape.random_matrix import (
     goe_matrices,
     goe_positive_fraction,
     goe_tridiagonal,
+)
+from landscape.saddles import (
+    CurvatureStep,
+    Escape,
+    QuarticSaddle,
+    measure_escape,
+    negative_curvature_step,
+    predicted_escape_time,
 )
 from landscape.schedules import (
     constant,
@@ -122,6 +141,10 @@ from landscape.spectrum import (
     power_iteration,
     top_eigenpairs,
 )
+from landscape.stationarity import (
+    Stationarity,
+    classify_stationarity,
+)
 from landscape.surfaces import (
     DoubleWell,
     KnownCriticalPoint,
@@ -132,6 +155,10 @@ from landscape.surfaces import (
     Surface,
     surface,
     surface_names,
+)
+from landscape.tracking import (
+    CurvatureTrack,
+    track_curvature,
 )
 from landscape.training import (
     StepInfo,
@@ -146,14 +173,19 @@ __all__ = [
     "MLP",
     "AdagradState",
     "AdamState",
+    "AutoencoderCriticalPoint",
     "Classification",
     "CriticalPoint",
     "CriticalPointSearch",
     "CurvatureExtremes",
+    "CurvatureStep",
+    "CurvatureTrack",
     "Dataset",
+    "DeepLinearAutoencoder",
     "DerivativeCheck",
     "DoubleWell",
     "EigenResult",
+    "Escape",
     "EscapeDirection",
     "GDState",
     "GradientFlow",
@@ -166,12 +198,15 @@ __all__ = [
     "MomentumState",
     "MonkeySaddle",
     "NetworkObjective",
+    "NoisyGDState",
     "Objective",
     "ParamBlock",
+    "PerturbedGDState",
     "PositiveFraction",
     "PowerIterationResult",
     "Quadratic",
     "QuadraticDecayFit",
+    "QuarticSaddle",
     "RMSPropState",
     "Rastrigin",
     "Rosenbrock",
@@ -180,6 +215,7 @@ __all__ = [
     "SixHumpCamel",
     "SpectralDensity",
     "SpectralGap",
+    "Stationarity",
     "StepInfo",
     "Surface",
     "TraceEstimate",
@@ -192,10 +228,12 @@ __all__ = [
     "adam_l2",
     "adamw",
     "armijo_backtracking",
+    "autoencoder_critical_points",
     "check_grad",
     "check_hvp",
     "classify",
     "classify_curvature",
+    "classify_stationarity",
     "clip_by_global_norm",
     "constant",
     "cosine_decay",
@@ -221,14 +259,19 @@ __all__ = [
     "linear_warmup",
     "lion",
     "make_rule",
+    "measure_escape",
     "minimize",
     "mlp_objective",
     "momentum",
+    "negative_curvature_step",
     "nesterov",
     "nesterov_parameters",
+    "noisy_gd",
+    "perturbed_gd",
     "pl_ratios",
     "polyak_momentum_parameters",
     "power_iteration",
+    "predicted_escape_time",
     "quadratic_rate",
     "random_starts",
     "rmsprop",
@@ -239,6 +282,7 @@ __all__ = [
     "surface_names",
     "teacher_student",
     "top_eigenpairs",
+    "track_curvature",
     "train",
     "two_spirals",
     "wolfe_conditions",
