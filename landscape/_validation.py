@@ -15,8 +15,8 @@ import numpy as np
 
 __all__ = [
     "as_batch",
-    "as_series",
     "as_rng",
+    "as_series",
     "as_symmetric_matrix",
     "as_vector",
     "check_choice",

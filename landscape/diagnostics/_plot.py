@@ -41,13 +41,27 @@ def _draw_panel(ax: Any, log: TrainingLog, panel: str) -> None:
         series = [log.loss]
         if log.has("val_loss"):
             vk = np.isfinite(log.val_loss)
-            ax.plot(step[vk], log.val_loss[vk], color="#2ca02c", lw=1.4, marker="o",
-                    ms=3, label="val_loss")
+            ax.plot(
+                step[vk],
+                log.val_loss[vk],
+                color="#2ca02c",
+                lw=1.4,
+                marker="o",
+                ms=3,
+                label="val_loss",
+            )
             series.append(log.val_loss)
         bad = log.loss_logged & ~np.isfinite(log.loss)
         if bad.any():
-            ax.plot(step[bad], np.full(bad.sum(), 0.97), "x", color=COLORS["critical"],
-                    ms=5, transform=ax.get_xaxis_transform(), label="NaN/inf loss")
+            ax.plot(
+                step[bad],
+                np.full(bad.sum(), 0.97),
+                "x",
+                color=COLORS["critical"],
+                ms=5,
+                transform=ax.get_xaxis_transform(),
+                label="NaN/inf loss",
+            )
         if _log_scale_ok(*series):
             ax.set_yscale("log")
         ax.set_ylabel("loss")
@@ -85,9 +99,18 @@ def _shade(ax: Any, report: Report, label: bool) -> None:
         else:
             ax.axvline(f.start_step, color=color, alpha=0.6, lw=1.2)
         if label:
-            ax.text(f.start_step, 1.01, f.detector, transform=ax.get_xaxis_transform(),
-                    color=color, fontsize=8, rotation=0, va="bottom", ha="left",
-                    clip_on=False)
+            ax.text(
+                f.start_step,
+                1.01,
+                f.detector,
+                transform=ax.get_xaxis_transform(),
+                color=color,
+                fontsize=8,
+                rotation=0,
+                va="bottom",
+                ha="left",
+                clip_on=False,
+            )
 
 
 def plot_report(report: Report, log: TrainingLog, target: Any = None) -> Any:
@@ -111,11 +134,17 @@ def plot_report(report: Report, log: TrainingLog, target: Any = None) -> Any:
         _shade(ax, report, label=i == 0)
         ax.grid(True, color="0.92", lw=0.6)
     axes[-1].set_xlabel("step")
-    present = [s for s in ("critical", "warning", "info")
-               if any(f.severity == s for f in report.findings)]
+    present = [
+        s for s in ("critical", "warning", "info") if any(f.severity == s for f in report.findings)
+    ]
     if present:
-        fig.legend(handles=[Patch(color=COLORS[s], alpha=0.3, label=s) for s in present],
-                   loc="lower right", ncols=len(present), fontsize=8, frameon=False)
+        fig.legend(
+            handles=[Patch(color=COLORS[s], alpha=0.3, label=s) for s in present],
+            loc="lower right",
+            ncols=len(present),
+            fontsize=8,
+            frameon=False,
+        )
     fig.suptitle(f"{Path(report.source).name}: {report.status}", fontsize=10)
     fig.tight_layout()
     if isinstance(target, (str, os.PathLike)):

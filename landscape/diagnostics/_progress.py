@@ -9,7 +9,6 @@ from scipy import ndimage
 
 from landscape._validation import check_fraction, check_positive, check_positive_int
 from landscape.diagnostics._series import (
-    auto_window,
     fmt,
     loss_level,
     odd,
@@ -455,7 +454,8 @@ def detect_generalization_gap(
     >>> import numpy as np
     >>> import landscape as ls
     >>> t = np.arange(100.0)
-    >>> log = ls.TrainingLog.from_arrays(loss=np.exp(-t / 30), val_loss=0.3 + 0.3 * ((t - 40) / 60) ** 2)
+    >>> val = 0.3 + 0.3 * ((t - 40) / 60) ** 2
+    >>> log = ls.TrainingLog.from_arrays(loss=np.exp(-t / 30), val_loss=val)
     >>> [f] = ls.detect_generalization_gap(log)
     >>> f.evidence["best_val_step"]
     40.0

@@ -61,7 +61,7 @@ def loss_level(values: np.ndarray, step: np.ndarray, mask: np.ndarray | None = N
 
 def odd(width: float, minimum: int = 1) -> int:
     """Round ``width`` to an odd integer >= ``minimum``."""
-    w = max(int(round(width)), minimum)
+    w = max(round(width), minimum)
     return w if w % 2 else w + 1
 
 

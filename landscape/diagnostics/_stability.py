@@ -296,7 +296,10 @@ def detect_divergence(
                     ev["best_loss"], ev["best_step"] = best
                     if lvl.is_log and best[0] > 0:
                         ev["last_finite_over_best"] = last / best[0]
-                        text += f" (the last finite loss, {fmt(last)}, was {fmt(last / best[0])}x its best)"
+                        text += (
+                            f" (the last finite loss, {fmt(last)}, was "
+                            f"{fmt(last / best[0])}x its best)"
+                        )
             text += "."
             grad_ev, grad_text = _grad_precursors(log, onset, spike_z, lookback)
             ev.update(grad_ev)
@@ -337,8 +340,7 @@ def detect_divergence(
                 (
                     "If you train in float16 with a loss scaler, check that these are "
                     "skipped steps and that they are rare.",
-                    "Otherwise inspect the batches at those steps, and clip the gradient "
-                    "norm.",
+                    "Otherwise inspect the batches at those steps, and clip the gradient norm.",
                     "If they recur, lower the learning rate a little.",
                 ),
             )
@@ -376,7 +378,9 @@ def detect_divergence(
     }
     if lvl.is_log:
         ev["final_over_best"] = math.exp(rise)
-        grew = f"{fmt(math.exp(rise))}x its best ({fmt(lvl.to_raw(best))} at step {fmt(lvl.step[ib])})"
+        grew = (
+            f"{fmt(math.exp(rise))}x its best ({fmt(lvl.to_raw(best))} at step {fmt(lvl.step[ib])})"
+        )
     else:
         grew = f"{fmt(rise)} above its best ({fmt(best)} at step {fmt(lvl.step[ib])})"
     grad_ev, grad_text = _grad_precursors(log, row, spike_z, lookback)
@@ -482,9 +486,7 @@ def detect_oscillation(
     window = _optional_int(window, "window", 10)
     max_autocorrelation = float(max_autocorrelation)
     if not -1.0 < max_autocorrelation < 0.0:
-        raise ValueError(
-            f"`max_autocorrelation` must lie in (-1, 0), got {max_autocorrelation:g}."
-        )
+        raise ValueError(f"`max_autocorrelation` must lie in (-1, 0), got {max_autocorrelation:g}.")
     min_amplitude = check_positive(min_amplitude, "min_amplitude")
     min_progress = check_positive(min_progress, "min_progress")
     stability_margin = check_positive(stability_margin, "stability_margin")
@@ -615,8 +617,10 @@ def _edge_of_stability(log: TrainingLog, q: np.ndarray, margin: float) -> Findin
         },
         "Progressive sharpening drives lambda_max up to 2/lr, where gradient descent "
         "self-stabilizes: the loss falls non-monotonically instead of diverging.",
-        ("Nothing to fix; expect short-term non-monotone loss. A smaller learning rate "
-         "would train at a sharper edge (lambda_max ~ 2/lr).",),
+        (
+            "Nothing to fix; expect short-term non-monotone loss. A smaller learning rate "
+            "would train at a sharper edge (lambda_max ~ 2/lr).",
+        ),
     )
 
 
@@ -795,9 +799,7 @@ def detect_loss_spikes(
     for s in lasting:
         step = float(lvl.step[s["peak"]])
         row = int(lvl.index[s["peak"]])
-        later_bad = bool(
-            (~np.isfinite(log.loss[last_logged[last_logged > row]])).any()
-        )
+        later_bad = bool((~np.isfinite(log.loss[last_logged[last_logged > row]])).any())
         end_level = float(np.median(lvl.x[-k:]))
         ev = {
             "spike_step": step,
@@ -836,8 +838,11 @@ def detect_loss_spikes(
                 f"A loss spike at step {fmt(step)} ({fmt(ratio(s['height']))}{unit}, "
                 f"z = {s['z']:.0f}) {what}.",
                 float(lvl.step[s["start"]]),
-                float(lvl.step[-1] if s["recovery_rows"] is None else lvl.step[
-                    min(s["peak"] + s["recovery_rows"], n - 1)]),
+                float(
+                    lvl.step[-1]
+                    if s["recovery_rows"] is None
+                    else lvl.step[min(s["peak"] + s["recovery_rows"], n - 1)]
+                ),
                 ev,
                 cause,
                 (

@@ -69,14 +69,10 @@ DETECTORS: dict[str, Detector] = {
     d.name: d
     for d in (
         Detector("divergence", detect_divergence, ("loss",), "NaN/inf or explosive loss"),
-        Detector(
-            "oscillation", detect_oscillation, ("loss",), "bouncing without progress"
-        ),
+        Detector("oscillation", detect_oscillation, ("loss",), "bouncing without progress"),
         Detector("loss_spikes", detect_loss_spikes, ("loss",), "spikes and catapults"),
         Detector("plateau", detect_plateau, ("loss",), "flat loss: saddle or stuck"),
-        Detector(
-            "slow_progress", detect_slow_progress, ("loss",), "steady but slow decrease"
-        ),
+        Detector("slow_progress", detect_slow_progress, ("loss",), "steady but slow decrease"),
         Detector(
             "generalization_gap",
             detect_generalization_gap,
@@ -89,8 +85,6 @@ DETECTORS: dict[str, Detector] = {
             ("update_norm", "param_norm"),
             "update/parameter ratio outside a sane band",
         ),
-        Detector(
-            "lr_schedule", detect_lr_schedule, ("lr",), "learning rate decayed too early"
-        ),
+        Detector("lr_schedule", detect_lr_schedule, ("lr",), "learning rate decayed too early"),
     )
 }

@@ -74,9 +74,7 @@ class Finding:
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
             allowed = ", ".join(repr(s) for s in SEVERITIES)
-            raise ValueError(
-                f"`severity` must be one of {allowed}; got {self.severity!r}."
-            )
+            raise ValueError(f"`severity` must be one of {allowed}; got {self.severity!r}.")
         object.__setattr__(self, "start_step", float(self.start_step))
         object.__setattr__(self, "end_step", float(self.end_step))
         object.__setattr__(
@@ -103,8 +101,9 @@ class Finding:
             "summary": self.summary,
             "start_step": self.start_step,
             "end_step": self.end_step,
-            "evidence": {k: list(v) if isinstance(v, tuple) else v
-                         for k, v in self.evidence.items()},
+            "evidence": {
+                k: list(v) if isinstance(v, tuple) else v for k, v in self.evidence.items()
+            },
             "cause": self.cause,
             "fixes": list(self.fixes),
         }

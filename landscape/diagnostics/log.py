@@ -302,13 +302,9 @@ class TrainingLog:
                     f"`loss_logged` must be an array of booleans, got dtype {logged.dtype}."
                 )
             if logged.shape != (n,):
-                raise ValueError(
-                    f"`loss_logged` must have shape ({n},), got shape {logged.shape}."
-                )
+                raise ValueError(f"`loss_logged` must have shape ({n},), got shape {logged.shape}.")
             logged = logged.copy()
-        return assemble(
-            steps, data, logged, source=str(source), columns={}, notes=[], line=None
-        )
+        return assemble(steps, data, logged, source=str(source), columns={}, notes=[], line=None)
 
 
 def assemble(
@@ -347,9 +343,7 @@ def assemble(
             f"{_count(bad.size, what)} without a usable step value "
             f"{'was' if bad.size == 1 else 'were'} left out ({where(bad)})."
         )
-    present = {
-        q: (loss_logged if q == "loss" else ~np.isnan(a)) for q, a in data.items()
-    }
+    present = {q: (loss_logged if q == "loss" else ~np.isnan(a)) for q, a in data.items()}
     if not (keep & present["loss"]).any():
         raise LogReadError(
             f"{source} has no {what} with both a step and a loss value; there is nothing "

@@ -150,8 +150,7 @@ def _check_columns(columns: Mapping[str, str | None] | None) -> dict[str, str | 
     for key, value in columns.items():
         if key not in allowed:
             raise ValueError(
-                f"`columns` has an unknown quantity {key!r}; use one of "
-                f"{', '.join(allowed)}."
+                f"`columns` has an unknown quantity {key!r}; use one of {', '.join(allowed)}."
             )
         if value is not None and not isinstance(value, str):
             raise TypeError(
@@ -184,9 +183,7 @@ def _opener(source: Any) -> tuple[Callable[[], IO[bytes]], str, str]:
         return (lambda: path.open("rb")), label, (suffixes[-1] if suffixes else "")
     read = getattr(source, "read", None)
     if not callable(read):
-        raise TypeError(
-            "`source` must be a path or a file object, got " f"{type(source).__name__}."
-        )
+        raise TypeError(f"`source` must be a path or a file object, got {type(source).__name__}.")
     label = str(getattr(source, "name", "<stream>"))
     if not label or label.isdigit():
         label = "<stream>"
@@ -197,9 +194,7 @@ def _opener(source: Any) -> tuple[Callable[[], IO[bytes]], str, str]:
     if isinstance(data, str):
         data = data.encode("utf-8")
     if not isinstance(data, (bytes, bytearray)):
-        raise TypeError(
-            f"`source.read()` must return bytes or str, got {type(data).__name__}."
-        )
+        raise TypeError(f"`source.read()` must return bytes or str, got {type(data).__name__}.")
     data = bytes(data)
     if data[:2] == b"\x1f\x8b":
         try:
@@ -370,8 +365,9 @@ def _parse_csv(
     else:
         delimiter, skip_space = _header_delimiter(header_line)
     header = next(
-        csv.reader([header_line.strip("\r\n").strip()], delimiter=delimiter,
-                   skipinitialspace=skip_space)
+        csv.reader(
+            [header_line.strip("\r\n").strip()], delimiter=delimiter, skipinitialspace=skip_space
+        )
     )
     header = [h.strip() for h in header]
     if header and all(_parse_cell(h) is not None for h in header if h):
@@ -451,17 +447,18 @@ def _parse_csv(
         line.append(lineno)
     parsed.nrows = len(line)
     if comments + later_comments:
-        notes.append(
-            f"{comments + later_comments} comment line(s) starting with '#' were skipped."
-        )
-    _note_lines(notes, short, "had fewer fields than the header; the absent fields are "
-                "missing values", last_hint=True)
+        notes.append(f"{comments + later_comments} comment line(s) starting with '#' were skipped.")
+    _note_lines(
+        notes,
+        short,
+        "had fewer fields than the header; the absent fields are missing values",
+        last_hint=True,
+    )
     _note_lines(notes, long, "had more fields than the header; the extra fields were ignored")
     _note_lines(notes, broken, "could not be parsed as CSV and were skipped")
     _note_lines(notes, repeats, "repeated the header (concatenated logs?) and were skipped")
     dense = {
-        q: np.frombuffer(buf, dtype=float) if len(buf) else np.empty(0)
-        for q, _, buf, _ in targets
+        q: np.frombuffer(buf, dtype=float) if len(buf) else np.empty(0) for q, _, buf, _ in targets
     }
     parsed.dense = dense
     parsed.logged = np.frombuffer(bytes(logged), dtype=bool) if logged else np.zeros(0, bool)
@@ -517,11 +514,8 @@ def _json_document(text: io.TextIOWrapper, label: str) -> Iterator[tuple[int, An
         else:
             records = [doc]
     if not isinstance(records, list):
-        raise LogReadError(
-            f"{label} holds a JSON {type(doc).__name__}, not a list of records."
-        )
-    for i, rec in enumerate(records, 1):
-        yield i, rec
+        raise LogReadError(f"{label} holds a JSON {type(doc).__name__}, not a list of records.")
+    yield from enumerate(records, 1)
 
 
 def _flatten(obj: dict, prefix: str = "", depth: int = 0) -> Iterator[tuple[str, Any]]:
@@ -649,11 +643,7 @@ def _finish(
         )
     step = dense.pop("step", None)
     step_col = mapping.get("step")
-    if (
-        step is not None
-        and "step" not in explicit
-        and normalize(step_col) == STEP_SPELLINGS[-1]
-    ):
+    if step is not None and "step" not in explicit and normalize(step_col) == STEP_SPELLINGS[-1]:
         finite = step[np.isfinite(step)]
         rising = float(np.mean(np.diff(finite) > 0)) if finite.size > 1 else 1.0
         if rising < 0.9:

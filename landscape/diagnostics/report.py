@@ -135,8 +135,7 @@ class Report:
 
     def __repr__(self) -> str:
         return (
-            f"Report(source={self.source!r}, status={self.status!r}, "
-            f"findings={len(self.findings)})"
+            f"Report(source={self.source!r}, status={self.status!r}, findings={len(self.findings)})"
         )
 
     def _tally(self) -> str:
@@ -188,7 +187,9 @@ class Report:
                 out.append("  Try:")
                 for i, fix in enumerate(f.fixes, 1):
                     out += textwrap.wrap(
-                        f"{i}. {fix}", width=width, initial_indent="    ",
+                        f"{i}. {fix}",
+                        width=width,
+                        initial_indent="    ",
                         subsequent_indent="       ",
                     )
         if self.notes:
@@ -270,9 +271,7 @@ class Report:
             "columns": dict(self.columns),
             "notes": list(self.notes),
             "checks_run": list(self.checks_run),
-            "checks_skipped": [
-                {"detector": n, "reason": why} for n, why in self.checks_skipped
-            ],
+            "checks_skipped": [{"detector": n, "reason": why} for n, why in self.checks_skipped],
             "findings": [f.to_dict() for f in self.findings],
         }
 
@@ -356,9 +355,7 @@ class Report:
 
         log = log if log is not None else self.log
         if log is None:
-            raise ValueError(
-                "this report has no log attached (it was read from JSON); pass log=."
-            )
+            raise ValueError("this report has no log attached (it was read from JSON); pass log=.")
         return plot_report(self, log, target)
 
 
@@ -416,15 +413,12 @@ def diagnose(
     if isinstance(log, (str, os.PathLike)):
         log = read_log(Path(log))
     if not isinstance(log, TrainingLog):
-        raise TypeError(
-            f"`log` must be a TrainingLog or a path, got {type(log).__name__}."
-        )
+        raise TypeError(f"`log` must be a TrainingLog or a path, got {type(log).__name__}.")
     skip = set(skip)
     unknown = (skip | set(thresholds)) - set(DETECTORS)
     if unknown:
         raise ValueError(
-            f"unknown detector {sorted(unknown)[0]!r}; detectors are "
-            f"{', '.join(DETECTORS)}."
+            f"unknown detector {sorted(unknown)[0]!r}; detectors are {', '.join(DETECTORS)}."
         )
     for name, params in thresholds.items():
         if not isinstance(params, Mapping):
