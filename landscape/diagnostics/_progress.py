@@ -43,6 +43,7 @@ def detect_plateau(
     high_fraction: float = 0.5,
     escape_drop: float = 0.5,
     small_grad: float = 0.1,
+    long_fraction: float = 0.25,
 ) -> tuple[Finding, ...]:
     """Find stretches where the loss stays flat: a saddle, a saturated region, or stuck.
 
@@ -75,11 +76,16 @@ def detect_plateau(
         The gradient norm is *small* on the plateau when its median there is below this
         fraction of its median over the first ``min_length`` rows. Default 0.1: an order
         of magnitude is well outside minibatch fluctuation.
+    long_fraction : float, optional
+        An escaped plateau that lasted at least this fraction of the run is a
+        ``warning`` (time worth saving), a shorter one ``info``. Default 0.25.
 
     Returns
     -------
     findings : tuple of Finding
-        ``info`` per escaped plateau, ``warning`` for a high plateau at the end.
+        Per escaped plateau ``info`` (or ``warning`` when long); ``warning`` for a high
+        plateau at the end of the log. An escaped plateau whose gradient norm stayed
+        large is not reported: the loss paused, but not at a saddle.
 
     Raises
     ------
@@ -120,6 +126,7 @@ def detect_plateau(
     high_fraction = check_fraction(high_fraction, "high_fraction", low_inclusive=False)
     escape_drop = check_fraction(escape_drop, "escape_drop", low_inclusive=False)
     small_grad = check_positive(small_grad, "small_grad")
+    long_fraction = check_fraction(long_fraction, "long_fraction", high_inclusive=True)
     lvl = loss_level(log.loss, log.step, log.loss_logged)
     n = len(lvl)
     if n < 30:
@@ -127,6 +134,7 @@ def detect_plateau(
     length = min(min_length if min_length is not None else max(10, n // 10), n - 1)
     ws = odd(max(5, length // 4))
     s = smooth(lvl.x, ws)
+    s_long = smooth(lvl.x, odd(length))  # for "did it fall later": robust to noise
     init = float(np.median(lvl.x[:ws]))
     if lvl.is_log:
         tol = math.log1p(flat_tolerance)
@@ -140,15 +148,12 @@ def detect_plateau(
     )
     starts = np.arange(0, n - m + 1)
     flat = span[starts + m // 2] <= tol
-    g_ref = math.nan
-    if log.has("grad_norm"):
-        g_ref = _median_over_rows(log.grad_norm, 0, int(lvl.index[min(length, n - 1)]))
     total_steps = float(lvl.step[-1] - lvl.step[0]) or 1.0
     findings = []
     for i0, i1 in runs(flat):
         a, b = i0, i1 + length
         level = float(np.median(lvl.x[a : b + 1]))
-        later = s[b + 1 :]
+        later = s_long[b + 1 :]
         if lvl.is_log:
             escape_at = level + math.log1p(-escape_drop)
             high = level >= init + math.log(high_fraction)
@@ -157,7 +162,12 @@ def detect_plateau(
             high = (init - level) <= (1 - high_fraction) * max(abs(init), 1e-12)
         escaped = later.size > 0 and float(later.min()) <= escape_at
         at_end = b >= n - 1
-        if not escaped and not (at_end and high):
+        # A plateau is flat end to end (a slow drift is slow progress) and not above the
+        # initial loss (a flat loss far above it is a diverged run, not a plateau).
+        fit = trend(lvl.step[a : b + 1], lvl.x[a : b + 1])
+        drift = abs(fit.slope) * float(lvl.step[b] - lvl.step[a])
+        below_start = level <= init + tol
+        if drift > tol or not below_start or not (escaped or (at_end and high)):
             continue
         row_a, row_b = int(lvl.index[a]), int(lvl.index[b])
         frac = float(lvl.step[b] - lvl.step[a]) / total_steps
@@ -172,7 +182,11 @@ def detect_plateau(
         if log.has("grad_norm"):
             g_here = _median_over_rows(log.grad_norm, row_a, row_b)
             ev["grad_norm"] = g_here
-            if a > length and np.isfinite(g_ref) and g_ref > 0 and np.isfinite(g_here):
+            # Reference: the gradient norm before the plateau (its first rows when the
+            # plateau starts at once).
+            ref_end = int(lvl.index[a]) - 1 if a >= 5 else int(lvl.index[min(4, n - 1)])
+            g_ref = _median_over_rows(log.grad_norm, 0, max(ref_end, 0))
+            if np.isfinite(g_ref) and g_ref > 0 and np.isfinite(g_here):
                 ratio = g_here / g_ref
                 ev["grad_norm_over_early"] = ratio
                 grad_small = ratio <= small_grad
@@ -181,6 +195,10 @@ def detect_plateau(
                     if grad_small
                     else f", although the gradient norm is still {fmt(ratio)}x its early value"
                 )
+        if escaped and grad_small is False:
+            # The loss paused but the gradient did not vanish: not a saddle (e.g. a noise
+            # floor that a learning-rate decay later broke through).
+            continue
         warmup = ""
         if log.has("lr"):
             lr_here = _median_over_rows(log.lr, row_a, row_b)
@@ -192,7 +210,7 @@ def detect_plateau(
             after = b + 1 + int(np.argmin(later))
             ev["escaped_to"] = lvl.to_raw(float(later.min()))
             ev["escaped_by_step"] = float(lvl.step[after])
-            severity = "info"
+            severity = "warning" if frac >= long_fraction else "info"
             summary = (
                 f"The loss sat flat near {fmt(lvl.to_raw(level))} from step "
                 f"{fmt(lvl.step[a])} to {fmt(lvl.step[b])} ({frac:.0%} of the run)"
@@ -343,7 +361,11 @@ def detect_slow_progress(
     half = x.size // 2
     early, late = trend(t[:half], x[:half]), trend(t[half:], x[half:])
     span = float(lvl.step[-1] - lvl.step[0])
-    if not (whole.slope < 0 and -whole.z >= min_z and early.slope < 0 and span > 0):
+    # Both halves of the tail must fall significantly on their own: a curve levelling
+    # off towards a floor has a last quarter indistinguishable from flat.
+    if not (whole.slope < 0 and -whole.z >= min_z and span > 0):
+        return ()
+    if not (early.z <= -2.0 and late.z <= -2.0):
         return ()
     steadiness = late.slope / early.slope
     halving = math.log(2) / -whole.slope

@@ -121,7 +121,12 @@ def trailing_median_scale(
 
 @dataclass(frozen=True)
 class Trend:
-    """Least-squares line through ``(t, y)``: slope, its standard error and a t-value."""
+    """Least-squares line through ``(t, y)``: slope, its standard error and a t-value.
+
+    The standard error allows for positively autocorrelated residuals (a smoothed or
+    averaged loss): it is inflated by ``sqrt((1 + rho) / (1 - rho))`` for lag-1
+    autocorrelation ``rho > 0``, the usual effective-sample-size correction.
+    """
 
     slope: float
     stderr: float
@@ -147,7 +152,9 @@ def trend(t: np.ndarray, y: np.ndarray) -> Trend:
     slope = float(tc @ (y - y.mean())) / sxx
     resid = y - y.mean() - slope * tc
     var = float(resid @ resid) / (n - 2)
-    return Trend(slope, math.sqrt(var / sxx), int(n))
+    rho = min(max(lag1_autocorrelation(resid), 0.0), 0.99)
+    inflation = (1 + rho) / (1 - rho)
+    return Trend(slope, math.sqrt(var * inflation / sxx), int(n))
 
 
 def lag1_autocorrelation(r: np.ndarray) -> float:

@@ -25,6 +25,7 @@ from landscape.diagnostics._series import (
     runs,
     smooth,
     trailing_median_scale,
+    trend,
 )
 from landscape.diagnostics.findings import Finding
 from landscape.diagnostics.log import TrainingLog
@@ -505,12 +506,15 @@ def detect_oscillation(
         x = lvl.x[a:b]
         m = x.size
         t = np.arange(m, dtype=float)
-        quarter = max(m // 4, 1)
         level = float(np.median(x))
-        progress = float(np.median(x[:quarter]) - np.median(x[-quarter:]))
-        need = lvl.tolerance(min_progress, level)
-        coef = np.polyfit(t, x, 1)
-        r = x - np.polyval(coef, t)
+        # Progress is the fitted line's fall across the window (a mean-based fit: medians
+        # of an alternating sequence jump between its two values). It counts only when it
+        # is also twice its standard error, so noise cannot fake it.
+        fit = trend(t, x)
+        progress = -fit.slope * (m - 1)
+        noise = 2.0 * fit.stderr * (m - 1)
+        need = max(lvl.tolerance(min_progress, level), noise)
+        r = x - x.mean() - fit.slope * (t - t.mean())
         rho = lag1_autocorrelation(r)
         amp = float(np.median(np.abs(r)))
         amp_rel = amp if lvl.is_log else amp / max(abs(level), 1e-12)
@@ -637,9 +641,11 @@ def detect_loss_spikes(
 
     A point is a spike when it stands ``z_threshold`` robust standard deviations above
     the median of the ``window`` points before it *and* at least ``min_rise`` above it.
-    A spike *recovered* when the running median of ``recovery_points`` points returns to
-    the pre-spike level (within two robust standard deviations, or 10% of the spike's
-    height) within ``recovery_window`` rows.
+    A spike *recovered* when the running median of ``recovery_points`` points comes back
+    to the pre-spike level (within two robust standard deviations, or a quarter of the
+    spike's height). A spike that recovers is a transient (a catapult), slow when it took
+    more than ``recovery_window`` rows; one that never recovers is an instability: the
+    start of a divergence, or a jump to a higher loss.
 
     Parameters
     ----------
@@ -655,18 +661,20 @@ def detect_loss_spikes(
         however significant.
     window : int, optional
         Rows of history defining the local level and noise. Default 5% of the rows,
-        clipped to [20, 200].
+        clipped to [30, 200]: 30 points pin the noise scale to about +-20%.
     recovery_window : int, optional
-        Rows within which a transient spike must recover. Default ``window``.
+        A recovery slower than this many rows is called slow. Default ``window``.
     recovery_points : int, optional
         Points in the running median that decides recovery. Default 5.
 
     Returns
     -------
     findings : tuple of Finding
-        One ``info`` finding summarizing transient spikes (catapults); one ``warning``
-        per spike that did not recover in time (labelled as the start of a divergence
-        when the loss later became non-finite or ended higher than the spike).
+        One ``info`` finding summarizing the spikes that recovered (catapults), an
+        ``info`` for a spike at the very end of the log (too early to judge), and one
+        ``warning`` per spike that never recovered (labelled as the start of a
+        divergence when the loss later became non-finite or ended higher than the
+        spike).
 
     Raises
     ------
@@ -678,8 +686,11 @@ def detect_loss_spikes(
     Notes
     -----
     With the level scale :math:`x` (log loss when positive), the trailing median
-    :math:`m_t` and scale :math:`s_t = 1.4826\\,\\mathrm{MAD}_t` of the ``window`` points
-    before :math:`t`, a spike is
+    :math:`m_t` and robust noise scale :math:`s_t` of the ``window`` points before
+    :math:`t` (the larger of 1.4826 times their median absolute deviation from a short
+    running median, and 1.0483 times their median absolute step-to-step change: both
+    estimate the standard deviation of Gaussian noise, the second also sees a +-+-
+    alternation), a spike is
 
     .. math::
 
@@ -718,9 +729,9 @@ def detect_loss_spikes(
     n = len(lvl)
     if n < 20:
         return ()
-    w = window if window is not None else auto_window(n, 0.05, 20, 200)
+    w = window if window is not None else auto_window(n, 0.05, 30, 200)
     rw = recovery_window if recovery_window is not None else w
-    level, scale = trailing_median_scale(lvl.x, w, min_history=10)
+    level, scale = trailing_median_scale(lvl.x, w, min_history=max(10, w // 2))
     floor = lvl.relative(1e-3) if lvl.is_log else 1e-3 * np.abs(level) + 1e-12
     scale = np.maximum(scale, floor)
     excess = lvl.x - level
@@ -734,13 +745,14 @@ def detect_loss_spikes(
     groups = np.split(cand, breaks + 1)
     fwd = smooth(lvl.x, k)  # centred median of k points; fwd[j + k//2] covers x[j : j+k]
     half = k // 2
-    transient, lasting = [], []
+    recovered, slow, pending, lost = [], [], [], []
+    logged_rows = np.flatnonzero(log.loss_logged)
     for g in groups:
         start, end = int(g[0]), int(g[-1])
         peak = start + int(np.argmax(lvl.x[start : end + 1]))
         pre, pre_scale = float(level[start]), float(scale[start])
         height = float(lvl.x[peak] - pre)
-        target = pre + max(2 * pre_scale, 0.1 * height)
+        target = pre + max(2 * pre_scale, 0.25 * height)
         js = np.arange(end + 1, n - k + 1)
         back = js[fwd[js + half] <= target] if js.size else js
         rec = int(back[0] - peak) if back.size else None
@@ -753,41 +765,56 @@ def detect_loss_spikes(
             "z": float(excess[peak] / scale[peak]),
             "recovery_rows": rec,
         }
-        (transient if rec is not None and rec <= rw else lasting).append(spike)
+        row = int(lvl.index[peak])
+        spike["diverged"] = bool(
+            (~np.isfinite(log.loss[logged_rows[logged_rows > row]])).any()
+            or np.median(lvl.x[-k:]) >= lvl.x[peak]
+        )
+        if rec is not None:
+            (recovered if rec <= rw else slow).append(spike)
+        elif not spike["diverged"] and n - 1 - end < rw:
+            pending.append(spike)
+        else:
+            lost.append(spike)
 
     def ratio(h: float) -> float:
         return math.exp(h) if lvl.is_log else h
 
-    unit = "x the local median" if lvl.is_log else "above the local median"
+    unit = "x the local median" if lvl.is_log else " above the local median"
     findings = []
-    if transient:
-        big = max(transient, key=lambda s: s["height"])
+    if recovered:
+        big = max(recovered, key=lambda s: s["height"])
         rec_steps = [
             float(lvl.step[min(s["peak"] + s["recovery_rows"], n - 1)] - lvl.step[s["peak"]])
-            for s in transient
+            for s in recovered
         ]
+        count = len(recovered)
+        summary = (
+            f"{count} transient loss spike{'s' if count > 1 else ''} that recovered "
+            f"within {rw} rows; the largest, at step {fmt(lvl.step[big['peak']])}, "
+            f"reached {fmt(ratio(big['height']))}{unit} (z = {big['z']:.0f}). Median "
+            f"recovery: {fmt(float(np.median(rec_steps)))} steps."
+        )
         findings.append(
             Finding(
                 "loss_spikes",
                 "info",
-                f"{len(transient)} transient loss spike{'s' if len(transient) > 1 else ''}"
-                f" that recovered within {rw} rows; the largest, at step "
-                f"{fmt(lvl.step[big['peak']])}, reached {fmt(ratio(big['height']))}{unit} "
-                f"(z = {big['z']:.0f}) and recovered in {fmt(max(rec_steps))} steps or less.",
-                float(lvl.step[transient[0]["start"]]),
-                float(lvl.step[transient[-1]["end"]]),
+                summary,
+                float(lvl.step[recovered[0]["start"]]),
+                float(lvl.step[recovered[-1]["end"]]),
                 {
-                    "transient_spikes": len(transient),
-                    "steps": tuple(float(lvl.step[s["peak"]]) for s in transient[:20]),
-                    "heights": tuple(ratio(s["height"]) for s in transient[:20]),
-                    "max_z": max(s["z"] for s in transient),
+                    "transient_spikes": count,
+                    "steps": tuple(float(lvl.step[s["peak"]]) for s in recovered[:20]),
+                    "heights": tuple(ratio(s["height"]) for s in recovered[:20]),
+                    "max_z": max(s["z"] for s in recovered),
                     "median_recovery_steps": float(np.median(rec_steps)),
-                    "z_threshold": z_threshold,
+                    "max_recovery_steps": max(rec_steps),
+                    "recovery_window_rows": rw,
                 },
                 "Catapults: a step large for the local curvature throws the iterate up a "
                 "valley wall; the network then moves to a flatter region and the loss comes "
-                "back. Occasional catapults are benign (they can even help); frequent ones "
-                "mean the learning rate sits close to the stability edge.",
+                "back. Occasional catapults are benign (they can even help); frequent "
+                "ones mean the learning rate sits close to the stability edge.",
                 (
                     "Nothing to fix if they are rare. If they become frequent or larger, "
                     "lower the learning rate slightly or lengthen the warmup.",
@@ -795,11 +822,25 @@ def detect_loss_spikes(
                 ),
             )
         )
-    last_logged = np.flatnonzero(log.loss_logged)
-    for s in lasting:
+    for s in pending:
+        step = float(lvl.step[s["peak"]])
+        findings.append(
+            Finding(
+                "loss_spikes",
+                "info",
+                f"A loss spike at step {fmt(step)} ({fmt(ratio(s['height']))}{unit}, "
+                f"z = {s['z']:.0f}) is at the end of the log: whether it recovers cannot "
+                "be judged yet.",
+                float(lvl.step[s["start"]]),
+                float(lvl.step[-1]),
+                {"spike_step": step, "height": ratio(s["height"]), "z": s["z"]},
+                "Possibly a catapult, possibly the start of an instability.",
+                ("Watch the next steps; if the loss keeps rising, lower the learning rate.",),
+            )
+        )
+    for s in slow + lost:
         step = float(lvl.step[s["peak"]])
         row = int(lvl.index[s["peak"]])
-        later_bad = bool((~np.isfinite(log.loss[last_logged[last_logged > row]])).any())
         end_level = float(np.median(lvl.x[-k:]))
         ev = {
             "spike_step": step,
@@ -809,21 +850,21 @@ def detect_loss_spikes(
             "loss_at_end": lvl.to_raw(end_level),
         }
         if s["recovery_rows"] is not None:
-            ev["recovery_rows"] = s["recovery_rows"]
+            back = min(s["peak"] + s["recovery_rows"], n - 1)
+            cost = float(lvl.step[back] - lvl.step[s["peak"]])
+            ev["recovery_steps"] = cost
             what = (
-                f"took {s['recovery_rows']} rows to come back (more than {rw}): the "
-                "instability lasted"
+                f"took {fmt(cost)} steps to come back to the pre-spike loss (more than "
+                f"{rw} rows): that much progress was lost"
             )
             cause = (
-                "A slow recovery means the iterate was thrown far from its valley and had to "
-                "descend again; the learning rate is at or past the stability edge."
+                "The spike threw the iterate far up the landscape and it had to descend "
+                "again; a slow recovery means the learning rate is at or past the "
+                "stability edge for the curvature it met."
             )
-        elif later_bad or end_level >= lvl.x[s["peak"]]:
+        elif s["diverged"]:
             what = "never came back and marks the start of a divergence"
             cause = _DIVERGENCE_CAUSE
-        elif s["end"] >= n - k:
-            what = "is at the end of the log, so its recovery cannot be judged yet"
-            cause = "Possibly the start of an instability; keep watching the next steps."
         else:
             what = "never came back: the loss settled at a higher level"
             cause = (
@@ -838,11 +879,9 @@ def detect_loss_spikes(
                 f"A loss spike at step {fmt(step)} ({fmt(ratio(s['height']))}{unit}, "
                 f"z = {s['z']:.0f}) {what}.",
                 float(lvl.step[s["start"]]),
-                float(
-                    lvl.step[-1]
-                    if s["recovery_rows"] is None
-                    else lvl.step[min(s["peak"] + s["recovery_rows"], n - 1)]
-                ),
+                float(lvl.step[s["peak"]] + ev.get("recovery_steps", math.inf))
+                if "recovery_steps" in ev
+                else float(lvl.step[-1]),
                 ev,
                 cause,
                 (

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import json
 import math
 import os
@@ -364,6 +365,14 @@ def _parse_csv(
         delimiter, skip_space = "\t", False
     else:
         delimiter, skip_space = _header_delimiter(header_line)
+    peeked: list[str] = []
+    if delimiter == " ":
+        # Whitespace-separated only if the first data line splits the same way; otherwise
+        # it is one column whose name has spaces in it.
+        nxt = text.readline()
+        peeked.append(nxt)
+        if len(nxt.split()) != len(header_line.split()):
+            delimiter, skip_space = ",", False
     header = next(
         csv.reader(
             [header_line.strip("\r\n").strip()], delimiter=delimiter, skipinitialspace=skip_space
@@ -388,7 +397,9 @@ def _parse_csv(
     targets = [(q, header.index(col), array("d"), q == "loss") for q, col in mapping.items()]
     logged = bytearray()
     line = parsed.line
-    reader = csv.reader(text, delimiter=delimiter, skipinitialspace=skip_space)
+    reader = csv.reader(
+        itertools.chain(peeked, text), delimiter=delimiter, skipinitialspace=skip_space
+    )
     ncol = len(header)
     short: list[int] = []
     long: list[int] = []
