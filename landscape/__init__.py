@@ -4,6 +4,18 @@ Every analysis works on an *objective* over a flat float64 parameter vector ``th
 (see :class:`landscape.Objective`). ``import landscape as ls`` reaches every public name.
 """
 
+from landscape.adaptive import (
+    AdagradState,
+    AdamState,
+    LionState,
+    RMSPropState,
+    adagrad,
+    adam,
+    adam_l2,
+    adamw,
+    lion,
+    rmsprop,
+)
 from landscape.diagnostics import (
     Finding,
     LogReadError,
@@ -20,6 +32,14 @@ from landscape.diagnostics import (
     diagnose,
     read_log,
 )
+from landscape.linesearch import (
+    LineSearchResult,
+    WolfeCheck,
+    armijo_backtracking,
+    exact_line_search,
+    exact_line_search_quadratic,
+    wolfe_conditions,
+)
 from landscape.objective import (
     DerivativeCheck,
     Objective,
@@ -27,18 +47,59 @@ from landscape.objective import (
     check_hvp,
     from_function,
 )
+from landscape.optim import (
+    GDState,
+    MomentumParameters,
+    MomentumState,
+    UpdateRule,
+    clip_by_global_norm,
+    gd,
+    make_rule,
+    momentum,
+    nesterov,
+    nesterov_parameters,
+    polyak_momentum_parameters,
+)
+from landscape.schedules import (
+    constant,
+    cosine_decay,
+    exponential_decay,
+    linear_warmup,
+    step_decay,
+)
+from landscape.training import StepInfo, Trajectory, minimize, train
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AdagradState",
+    "AdamState",
     "DerivativeCheck",
     "Finding",
+    "GDState",
+    "LineSearchResult",
+    "LionState",
     "LogReadError",
+    "MomentumParameters",
+    "MomentumState",
     "Objective",
+    "RMSPropState",
     "Report",
+    "StepInfo",
     "TrainingLog",
+    "Trajectory",
+    "UpdateRule",
+    "WolfeCheck",
+    "adagrad",
+    "adam",
+    "adam_l2",
+    "adamw",
+    "armijo_backtracking",
     "check_grad",
     "check_hvp",
+    "clip_by_global_norm",
+    "constant",
+    "cosine_decay",
     "detect_divergence",
     "detect_generalization_gap",
     "detect_loss_spikes",
@@ -48,6 +109,22 @@ __all__ = [
     "detect_slow_progress",
     "detect_update_ratio",
     "diagnose",
+    "exact_line_search",
+    "exact_line_search_quadratic",
+    "exponential_decay",
     "from_function",
+    "gd",
+    "linear_warmup",
+    "lion",
+    "make_rule",
+    "minimize",
+    "momentum",
+    "nesterov",
+    "nesterov_parameters",
+    "polyak_momentum_parameters",
     "read_log",
+    "rmsprop",
+    "step_decay",
+    "train",
+    "wolfe_conditions",
 ]
