@@ -117,8 +117,8 @@ def detect_plateau(
     >>> t = np.arange(1000)
     >>> loss = 0.05 + 0.65 / (1 + np.exp((t - 600) / 20))
     >>> [f] = ls.detect_plateau(ls.TrainingLog.from_arrays(loss=loss))
-    >>> f.severity, f.evidence["escaped_to"] < 0.1
-    ('info', True)
+    >>> f.severity, f.evidence["escaped_to"] < 0.1, round(f.evidence["fraction_of_run"], 1)
+    ('warning', True, 0.5)
     """
     log = check_log(log)
     min_length = _optional_int(min_length, "min_length", 3)

@@ -528,8 +528,12 @@ def detect_oscillation(
         unstable = frac_unstable >= 0.5
         flags.append(progress < need and (alternating or unstable))
         stats.append((a, b, rho, amp_rel, progress, level, frac_unstable, alternating))
+    flags = np.array(flags)
+    # Bridge a single quiet window between two oscillating ones: one episode, not two.
+    gaps = np.flatnonzero(~flags[1:-1] & flags[:-2] & flags[2:]) + 1
+    flags[gaps] = True
     findings = []
-    for i0, i1 in runs(np.array(flags)):
+    for i0, i1 in runs(flags):
         group = stats[i0 : i1 + 1]
         a, b = group[0][0], group[-1][1]
         rho = min(g[2] for g in group)
@@ -756,6 +760,11 @@ def detect_loss_spikes(
         js = np.arange(end + 1, n - k + 1)
         back = js[fwd[js + half] <= target] if js.size else js
         rec = int(back[0] - peak) if back.size else None
+        if rec is None and js.size and np.median(lvl.x[end + 1 :]) < pre + 0.5 * height:
+            # Never quite back to the old level, but on average it gave back more than
+            # half the spike: noise around a recovered level, not a new plateau.
+            halfway = js[fwd[js + half] <= pre + 0.5 * height]
+            rec = int(halfway[0] - peak) if halfway.size else None
         spike = {
             "start": start,
             "peak": peak,

@@ -460,14 +460,11 @@ def _parse_csv(
     if comments + later_comments:
         notes.append(f"{comments + later_comments} comment line(s) starting with '#' were skipped.")
     _note_lines(
-        notes,
-        short,
-        "had fewer fields than the header; the absent fields are missing values",
-        last_hint=True,
+        notes, short, "had fewer fields than the header; the absent fields are missing values"
     )
     _note_lines(notes, long, "had more fields than the header; the extra fields were ignored")
-    _note_lines(notes, broken, "could not be parsed as CSV and were skipped")
-    _note_lines(notes, repeats, "repeated the header (concatenated logs?) and were skipped")
+    _note_lines(notes, broken, "could not be parsed as CSV and {were} skipped")
+    _note_lines(notes, repeats, "repeated the header (concatenated logs?) and {were} skipped")
     dense = {
         q: np.frombuffer(buf, dtype=float) if len(buf) else np.empty(0) for q, _, buf, _ in targets
     }
@@ -476,12 +473,16 @@ def _parse_csv(
     return parsed
 
 
-def _note_lines(notes: list[str], lines: list[int], what: str, last_hint: bool = False) -> None:
+def _note_lines(notes: list[str], lines: list[int], what: str) -> None:
+    """Note a count of lines with the first few line numbers; ``{were}`` agrees in number."""
     if not lines:
         return
     shown = ", ".join(str(n) for n in lines[:3])
     more = f" and {len(lines) - 3} more" if len(lines) > 3 else ""
     plural = "s" if len(lines) > 1 else ""
+    what = what.replace("{were}", "were" if plural else "was").replace(
+        "{are}", "are" if plural else "is"
+    )
     notes.append(f"{len(lines)} line{plural} {what} (line{plural} {shown}{more}).")
 
 
@@ -602,7 +603,7 @@ def _parse_records(
                 "skipped (was the run interrupted while writing?)."
             )
         else:
-            _note_lines(notes, malformed, "are not JSON objects and were skipped")
+            _note_lines(notes, malformed, "{are} not JSON objects and {were} skipped")
     if r == 0:
         raise LogReadError(
             f"{label} has no JSON object records"
