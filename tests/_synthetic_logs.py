@@ -151,7 +151,6 @@ def with_spike(
 ) -> ls.TrainingLog:
     """A healthy curve with one spike: a catapult (recovers) or a jump (stays up)."""
     gen = np.random.default_rng(rng)
-    t = np.arange(n)
     loss = healthy_curve(n, "exp") * np.exp(noise * gen.standard_normal(n))
     i = int(at * n)
     if recover:

@@ -12,6 +12,7 @@ from landscape.diagnostics._series import (
     fmt,
     loss_level,
     odd,
+    quiet_numerics,
     runs,
     smooth,
     trend,
@@ -35,6 +36,7 @@ def _median_over_rows(values: np.ndarray, a: int, b: int) -> float:
     return float(np.median(seg)) if seg.size else math.nan
 
 
+@quiet_numerics
 def detect_plateau(
     log: TrainingLog,
     *,
@@ -135,7 +137,7 @@ def detect_plateau(
     ws = odd(max(5, length // 4))
     s = smooth(lvl.x, ws)
     s_long = smooth(lvl.x, odd(length))  # for "did it fall later": robust to noise
-    init = float(np.median(lvl.x[:ws]))
+    init = float(np.median(lvl.x[:5]))  # where the run started (5 points: robust, early)
     if lvl.is_log:
         tol = math.log1p(flat_tolerance)
         lin_scale = 1.0
@@ -276,6 +278,7 @@ def detect_plateau(
     return tuple(findings)
 
 
+@quiet_numerics
 def detect_slow_progress(
     log: TrainingLog,
     *,
@@ -418,6 +421,7 @@ def detect_slow_progress(
     )
 
 
+@quiet_numerics
 def detect_generalization_gap(
     log: TrainingLog,
     *,
@@ -559,6 +563,7 @@ def detect_generalization_gap(
     )
 
 
+@quiet_numerics
 def detect_update_ratio(
     log: TrainingLog,
     *,
@@ -700,6 +705,7 @@ def detect_update_ratio(
     return tuple(findings)
 
 
+@quiet_numerics
 def detect_lr_schedule(
     log: TrainingLog,
     *,

@@ -7,16 +7,34 @@ homoscedastic), the raw values otherwise (losses that can be zero or negative).
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ParamSpec, TypeVar
 
 import numpy as np
 from scipy import ndimage
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 #: Consistency constant: 1.4826 * MAD estimates the standard deviation of Gaussian noise.
 MAD_TO_SD = 1.4826
 #: 1 / (0.6745 * sqrt(2)): the median absolute first difference of white noise, to sigma.
 DIFF_TO_SD = 1.0483
+
+
+def quiet_numerics(func: Callable[P, R]) -> Callable[P, R]:
+    """Run a detector with floating-point warnings off: logs can hold 1e300 or inf, and
+    every detector treats an overflowed statistic as 'not evidence', not as an error."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with np.errstate(all="ignore"):
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -124,7 +142,7 @@ class Trend:
     """Least-squares line through ``(t, y)``: slope, its standard error and a t-value.
 
     The standard error allows for positively autocorrelated residuals (a smoothed or
-    averaged loss): it is inflated by ``sqrt((1 + rho) / (1 - rho))`` for lag-1
+    averaged loss): it is inflated by ``sqrt((1 + rho) / (1 - rho))`` for their lag-1
     autocorrelation ``rho > 0``, the usual effective-sample-size correction.
     """
 
@@ -152,6 +170,8 @@ def trend(t: np.ndarray, y: np.ndarray) -> Trend:
     slope = float(tc @ (y - y.mean())) / sxx
     resid = y - y.mean() - slope * tc
     var = float(resid @ resid) / (n - 2)
+    # Only positive autocorrelation is corrected for (conservative: a negative rho from a
+    # deterministic bounce riding on white noise would shrink the error wrongly).
     rho = min(max(lag1_autocorrelation(resid), 0.0), 0.99)
     inflation = (1 + rho) / (1 - rho)
     return Trend(slope, math.sqrt(var * inflation / sxx), int(n))

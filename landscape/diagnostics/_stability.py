@@ -22,6 +22,7 @@ from landscape.diagnostics._series import (
     lag1_autocorrelation,
     loss_level,
     odd,
+    quiet_numerics,
     runs,
     smooth,
     trailing_median_scale,
@@ -166,6 +167,7 @@ _DIVERGENCE_CAUSE = (
 )
 
 
+@quiet_numerics
 def detect_divergence(
     log: TrainingLog,
     *,
@@ -405,6 +407,7 @@ def detect_divergence(
     return tuple(findings)
 
 
+@quiet_numerics
 def detect_oscillation(
     log: TrainingLog,
     *,
@@ -507,10 +510,12 @@ def detect_oscillation(
         m = x.size
         t = np.arange(m, dtype=float)
         level = float(np.median(x))
-        # Progress is the fitted line's fall across the window (a mean-based fit: medians
-        # of an alternating sequence jump between its two values). It counts only when it
-        # is also twice its standard error, so noise cannot fake it.
-        fit = trend(t, x)
+        # Progress: the fall of a line fitted to averages of consecutive pairs (which
+        # cancel a period-2 bounce; medians would jump between its two values). It counts
+        # only when it is also twice its standard error, so noise cannot fake it.
+        half_m = m // 2
+        pairs = 0.5 * (x[0 : 2 * half_m : 2] + x[1 : 2 * half_m : 2])
+        fit = trend(2.0 * np.arange(half_m), pairs)
         progress = -fit.slope * (m - 1)
         noise = 2.0 * fit.stderr * (m - 1)
         need = max(lvl.tolerance(min_progress, level), noise)
@@ -632,6 +637,7 @@ def _edge_of_stability(log: TrainingLog, q: np.ndarray, margin: float) -> Findin
     )
 
 
+@quiet_numerics
 def detect_loss_spikes(
     log: TrainingLog,
     *,
