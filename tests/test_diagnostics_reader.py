@@ -280,9 +280,9 @@ def test_csv_oddities_are_noted():
 
 def test_broken_csv_line_is_skipped_and_counted():
     big = "x" * (200_000)  # beyond the csv module's field size limit
-    log = read(f"step,loss\n0,1.0\n1,{big}\n2,0.5\n")
-    assert has_note(log, "could not be parsed as CSV")
-    np.testing.assert_array_equal(log.step, [0, 2])
+    log = read(f"step,loss\n0,1.0\n1,{big}\n2,0.5\n3,0.4\n")
+    assert has_note(log, "1 line could not be parsed as CSV and was skipped (line 3)")
+    np.testing.assert_array_equal(log.step, [0, 2, 3])
 
 
 @pytest.mark.parametrize(

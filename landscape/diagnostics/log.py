@@ -320,14 +320,29 @@ def assemble(
 ) -> TrainingLog:
     """Order rows by step, merge rows that share a step, and freeze the record.
 
-    Rows without a finite step, and rows without any value, are left out with a note.
-    A step that goes backwards is reported as a restart. Rows sharing a step are merged
-    quantity by quantity; where both carry a value the one logged last wins, so a run
-    resumed from a checkpoint keeps its final trajectory.
+    Rows without a finite step are left out with a note. A step that goes backwards is
+    reported as a restart. Rows sharing a step are merged quantity by quantity; where both
+    carry a value the one logged last wins, so a run resumed from a checkpoint keeps its
+    final trajectory. The arrays passed in are the caller's private buffers: a log that is
+    already clean (finite, strictly increasing steps, the usual case) is frozen without a
+    copy, which keeps the reader's peak memory near the size of the data.
     """
     n = loss_logged.size
     data = dict(data)
-    data["loss"] = np.where(loss_logged, data["loss"], np.nan)
+    if not loss_logged.all():
+        loss = data["loss"]
+        if loss.flags.writeable:
+            loss[~loss_logged] = np.nan
+        else:  # pragma: no cover - every caller passes writeable buffers
+            data["loss"] = np.where(loss_logged, loss, np.nan)
+    keep = np.isfinite(step)
+    if not (keep & loss_logged).any():
+        raise LogReadError(
+            f"{source} has no {what} with both a step and a loss value; there is nothing "
+            "to diagnose."
+        )
+    if keep.all() and bool(np.all(step[1:] > step[:-1])):
+        return _freeze(step, data, loss_logged, source, columns, notes)
     rownum = np.arange(1, n + 1) if line is None else np.asarray(line)
 
     def where(idx: np.ndarray, k: int = 3) -> str:
@@ -336,7 +351,6 @@ def assemble(
         label = what + ("s" if idx.size > 1 else "")
         return f"{label} {shown}{more}"
 
-    keep = np.isfinite(step)
     if not keep.all():
         bad = np.flatnonzero(~keep)
         notes.append(
@@ -344,11 +358,6 @@ def assemble(
             f"{'was' if bad.size == 1 else 'were'} left out ({where(bad)})."
         )
     present = {q: (loss_logged if q == "loss" else ~np.isnan(a)) for q, a in data.items()}
-    if not (keep & present["loss"]).any():
-        raise LogReadError(
-            f"{source} has no {what} with both a step and a loss value; there is nothing "
-            "to diagnose."
-        )
     idx_keep = np.flatnonzero(keep)
     step = step[idx_keep]
     rownum = rownum[idx_keep]
@@ -404,21 +413,32 @@ def assemble(
                 "and evaluation rows)."
             )
         s = s[starts]
+    return _freeze(s, merged, logged_out, source, columns, notes)
+
+
+def _freeze(
+    step: np.ndarray,
+    data: Mapping[str, np.ndarray],
+    loss_logged: np.ndarray,
+    source: str,
+    columns: dict[str, str],
+    notes: list[str],
+) -> TrainingLog:
     full = {}
     for q in QUANTITIES:
-        arr = merged.get(q)
+        arr = data.get(q)
         if arr is None:
-            arr = np.full(s.size, np.nan)
+            arr = np.full(step.size, np.nan)
         arr = np.ascontiguousarray(arr, dtype=float)
         arr.setflags(write=False)
         full[q] = arr
-    s = np.ascontiguousarray(s, dtype=float)
-    s.setflags(write=False)
-    logged_out = np.ascontiguousarray(logged_out, dtype=bool)
-    logged_out.setflags(write=False)
+    step = np.ascontiguousarray(step, dtype=float)
+    step.setflags(write=False)
+    loss_logged = np.ascontiguousarray(loss_logged, dtype=bool)
+    loss_logged.setflags(write=False)
     return TrainingLog(
-        step=s,
-        loss_logged=logged_out,
+        step=step,
+        loss_logged=loss_logged,
         source=source,
         columns=dict(columns),
         notes=tuple(notes),

@@ -21,6 +21,7 @@ import re
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -40,6 +41,7 @@ __all__ = ["FORMATS", "read_log"]
 FORMATS = ("csv", "tsv", "jsonl", "json")
 
 _SNIFF_BYTES = 1 << 16
+_CHUNK_ROWS = 4096
 _TENSOR = re.compile(r"^\s*tensor\(\s*([-+0-9.eEinfatyINFATY]+)")
 _SUFFIXES = {
     ".csv": "csv",
@@ -408,54 +410,101 @@ def _parse_csv(
     nan = math.nan
     # csv counts the lines it reads from 1; the header was line `consumed`.
     base = consumed
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error:
-            broken.append(base + reader.line_num)
-            continue
-        if not row:
-            continue
-        lineno = base + reader.line_num
-        first = row[0]
-        if first[:1] == "#" or first.lstrip()[:1] == "#":
-            later_comments += 1
-            continue
-        if len(row) != ncol:
-            if len(row) == 1 and not first.strip():
-                continue
-            (short if len(row) < ncol else long).append(lineno)
-        elif [c.strip() for c in row] == header:
-            repeats.append(lineno)
-            continue
-        width = len(row)
-        for q, j, buf, is_loss in targets:
-            if j >= width:
-                buf.append(nan)
-                if is_loss:
-                    logged.append(0)
-                continue
-            cell = row[j]
+
+    def fast(rows: list[list[str]], linenos: list[int]) -> bool:
+        """Convert a chunk column by column at C speed; False if it needs the slow path.
+
+        The fast path takes only chunks whose rows all have the header's width and whose
+        mapped cells are all numbers or empty; anything else (comments, repeated headers,
+        short rows, non-numeric cells) goes through the row-by-row path, which notes it.
+        """
+        if len(set(map(len, rows))) != 1 or len(rows[0]) != ncol:
+            return False
+        size = len(rows)
+        converted = []
+        for _q, j, buf, is_loss in targets:
+            cells = list(map(itemgetter(j), rows))
+            mask = None
             try:
-                v = float(cell)
-                ok = True
+                vals = np.fromiter(map(float, cells), dtype=float, count=size)
             except ValueError:
-                ok = False
-                if cell.strip():
-                    v = _parse_cell(cell)
-                    if v is None:
-                        _record_bad(parsed, mapping[q], lineno, cell)
-                        v = nan
-                    else:
-                        ok = True
-                else:
-                    v = nan
-            buf.append(v)
+                try:
+                    vals = np.fromiter(
+                        (float(c) if c else nan for c in cells), dtype=float, count=size
+                    )
+                except ValueError:
+                    return False
+                if is_loss:
+                    mask = np.fromiter(map(bool, cells), dtype=bool, count=size)
+            converted.append((buf, vals, is_loss, mask))
+        for buf, vals, is_loss, mask in converted:
+            buf.frombytes(vals.tobytes())
             if is_loss:
-                logged.append(ok)
-        line.append(lineno)
+                logged.extend(b"\x01" * size if mask is None else mask.tobytes())
+        line.extend(linenos)
+        return True
+
+    def slow(rows: list[list[str]], linenos: list[int]) -> None:
+        nonlocal later_comments
+        for row, lineno in zip(rows, linenos, strict=True):
+            if not row:
+                continue
+            first = row[0]
+            if first[:1] == "#" or first.lstrip()[:1] == "#":
+                later_comments += 1
+                continue
+            if len(row) != ncol:
+                if len(row) == 1 and not first.strip():
+                    continue
+                (short if len(row) < ncol else long).append(lineno)
+            elif [c.strip() for c in row] == header:
+                repeats.append(lineno)
+                continue
+            width = len(row)
+            for q, j, buf, is_loss in targets:
+                if j >= width:
+                    buf.append(nan)
+                    if is_loss:
+                        logged.append(0)
+                    continue
+                cell = row[j]
+                try:
+                    v = float(cell)
+                    ok = True
+                except ValueError:
+                    ok = False
+                    if cell.strip():
+                        v = _parse_cell(cell)
+                        if v is None:
+                            _record_bad(parsed, mapping[q], lineno, cell)
+                            v = nan
+                        else:
+                            ok = True
+                    else:
+                        v = nan
+                buf.append(v)
+                if is_loss:
+                    logged.append(ok)
+            line.append(lineno)
+
+    while True:
+        # list.extend keeps the rows read before a csv.Error; the reader then resumes on
+        # the next line. Records are one line each unless a quoted field spans lines, in
+        # which case the line numbers quoted in notes are approximate.
+        first_line = reader.line_num
+        rows: list[list[str]] = []
+        failed = False
+        try:
+            rows.extend(itertools.islice(reader, _CHUNK_ROWS))
+        except csv.Error:
+            failed = True
+            broken.append(base + reader.line_num)
+        start = base + first_line + 1
+        linenos = list(range(start, start + len(rows)))
+        if rows and not fast(rows, linenos):
+            slow(rows, linenos)
+        if not failed and len(rows) < _CHUNK_ROWS:
+            break
     parsed.nrows = len(line)
     if comments + later_comments:
         notes.append(f"{comments + later_comments} comment line(s) starting with '#' were skipped.")
@@ -488,15 +537,17 @@ def _note_lines(notes: list[str], lines: list[int], what: str) -> None:
 
 def _json_lines(text: io.TextIOWrapper) -> Iterator[tuple[int, Any]]:
     """Yield ``(line number, parsed object or a _Bad marker)`` for each non-blank line."""
+    decode = json.JSONDecoder().raw_decode  # json.loads minus its per-call wrappers
     for lineno, raw in enumerate(text, 1):
-        if not raw.strip():
+        line = raw.strip()
+        if not line:
             continue
         try:
-            yield lineno, json.loads(raw)
-        except ValueError:
+            obj, end = decode(line)
+        except (ValueError, RecursionError):
             yield lineno, _BAD
-        except RecursionError:
-            yield lineno, _BAD
+            continue
+        yield lineno, (obj if end == len(line) else _BAD)
 
 
 class _BadLine:
@@ -548,40 +599,40 @@ def _parse_records(
     parsed = _Parsed()
     wanted = {normalize(c) for c in explicit.values() if c is not None}
     names, rows, values = parsed.names, parsed.rows, parsed.values
-    keep: dict[str, bool] = {}
+    # Per key seen: None when it is not a candidate column, else its (rows, values).
+    slots: dict[str, tuple[array, array] | None] = {}
     malformed: list[int] = []
     last_bad = False
     r = 0
     line = parsed.line
+    inf = math.inf
     for lineno, obj in records:
-        if not isinstance(obj, dict):
+        if type(obj) is not dict:
             malformed.append(lineno)
             last_bad = True
             continue
         last_bad = False
-        nested = any(isinstance(v, dict) for v in obj.values())
-        items = _flatten(obj) if nested else obj.items()
+        items = _flatten(obj) if dict in map(type, obj.values()) else obj.items()
         for key, value in items:
-            if not isinstance(key, str):  # pragma: no cover - JSON keys are strings
-                continue
-            wanted_key = keep.get(key)
-            if wanted_key is None:
+            try:
+                slot = slots[key]
+            except KeyError:
                 names[key] = None
-                wanted_key = is_candidate(key) or normalize(key) in wanted
-                keep[key] = wanted_key
-                if wanted_key:
-                    rows[key] = array("q")
-                    values[key] = array("d")
-            if not wanted_key or value is None:
+                slot = None
+                if is_candidate(key) or normalize(key) in wanted:
+                    rows[key], values[key] = slot = (array("q"), array("d"))
+                slots[key] = slot
+            if slot is None or value is None:
                 continue
-            if isinstance(value, float):
+            kind = type(value)
+            if kind is float:
                 v = value
-            elif isinstance(value, int) and not isinstance(value, bool):
+            elif kind is int:
                 try:
                     v = float(value)
                 except OverflowError:
-                    v = math.inf if value > 0 else -math.inf
-            elif isinstance(value, str):
+                    v = inf if value > 0 else -inf
+            elif kind is str:
                 if not value.strip():
                     continue
                 v = _parse_cell(value)
@@ -591,8 +642,8 @@ def _parse_records(
             else:
                 _record_bad(parsed, key, lineno, value)
                 continue
-            rows[key].append(r)
-            values[key].append(v)
+            slot[0].append(r)
+            slot[1].append(v)
         line.append(lineno)
         r += 1
     parsed.nrows = r
