@@ -276,6 +276,19 @@ def test_spike_that_never_comes_back_on_a_flat_loss():
     assert f.severity == "warning" and "settled at a higher level" in f.summary
 
 
+@pytest.mark.parametrize(("after", "lost"), [(1.1, False), (1.5, True)])
+def test_spike_followed_by_a_small_or_a_large_shift(after, lost):
+    # A 3x spike after which the loss settles 10% higher: within min_rise (20%) of the old
+    # level, so recovered; 50% higher is a new level: the spike was not transient.
+    rng = np.random.default_rng(7)
+    loss = np.exp(0.01 * rng.standard_normal(800))
+    loss[400] *= 3.0
+    loss[401:] *= after
+    [f] = ls.detect_loss_spikes(arrays(loss=loss))
+    assert (f.severity == "warning") is lost
+    assert ("settled at a higher level" in f.summary) is lost
+
+
 def test_spike_that_starts_a_divergence():
     [f] = of(ls.detect_loss_spikes(S.diverging()), "warning")
     assert "start of a divergence" in f.summary

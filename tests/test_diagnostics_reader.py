@@ -299,8 +299,11 @@ def test_whitespace_separated_columns():
 
 
 def test_tensor_reprs_are_parsed():
-    log = read("loss\ntensor(0.5000, device='cuda:0', grad_fn=<NllLossBackward0>)\n0.25\n")
-    np.testing.assert_array_equal(log.loss, [0.5, 0.25])
+    text = "loss\ntensor(0.5000, device='cuda:0', grad_fn=<NllLossBackward0>)\n0.25\n"
+    log = read(text + "tensor(1.2.3)\n")
+    np.testing.assert_array_equal(log.loss[:2], [0.5, 0.25])
+    assert not log.loss_logged[2]
+    assert has_note(log, "1 non-numeric cell treated as missing (line 4: 'tensor(1.2.3)')")
 
 
 # ---------------------------------------------------------------------- encodings
@@ -353,6 +356,41 @@ def test_gzip_is_read_transparently(tmp_path):
     log = read_log(path)
     np.testing.assert_array_equal(log.loss, [1.0, 0.5])
     assert read(path.read_bytes()).loss.tolist() == [1.0, 0.5]
+
+
+def test_corrupt_gzip_files(tmp_path):
+    bad_head = tmp_path / "bad.csv.gz"
+    bad_head.write_bytes(b"\x1f\x8b" + b"not really gzip" * 5)
+    with pytest.raises(LogReadError, match=r"cannot read .*bad\.csv\.gz"):
+        read_log(bad_head)
+    # Sound for the first 64 KiB, cut short later: the error surfaces while parsing.
+    rows = "".join(f"{i},{1.0 / (i + 1):.12f}\n" for i in range(200_000))
+    whole = gzip.compress(("step,loss\n" + rows).encode())
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(LogReadError, match=r"cannot read .*cut\.csv\.gz"):
+        read_log(cut)
+
+
+def test_truncated_utf16_cannot_be_decoded():
+    data = "loss\n1.0\n".encode("utf-16") + b"\x00"
+    with pytest.raises(LogReadError, match="could not be decoded as utf-16"):
+        read(data)
+
+
+class _Failing(io.RawIOBase):
+    name = 3  # an OS-level file descriptor has an int name
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        raise OSError("device not ready")
+
+
+def test_file_object_that_fails_to_read():
+    with pytest.raises(LogReadError, match=r"cannot read <stream>: device not ready"):
+        read_log(_Failing())
 
 
 def test_corrupt_gzip_stream():

@@ -94,9 +94,11 @@ def test_diagnose_reads_paths_and_rejects_other_things(tmp_path):
 
 # ---------------------------------------------------------------------- findings
 def test_finding_validation_and_round_trip():
-    f = Finding("x", "info", "s", 1, 2, {"a": np.float64(1.5), "b": np.arange(3), "c": "t"})
-    assert f.evidence == {"a": 1.5, "b": (0, 1, 2), "c": "t"}
-    assert type(f.evidence["a"]) is float
+    ev = {"a": np.float64(1.5), "b": np.arange(3), "c": "t", "d": np.int64(4), "e": True}
+    f = Finding("x", "info", "s", 1, 2, ev)
+    assert f.evidence == {"a": 1.5, "b": (0, 1, 2), "c": "t", "d": 4, "e": True}
+    assert type(f.evidence["a"]) is float and type(f.evidence["d"]) is int
+    assert Finding("x", "info", "s", 0.5, 2.25).steps == "steps 0.5..2.25"
     assert Finding.from_dict(f.to_dict()) == f
     assert f.steps == "steps 1..2"
     assert Finding("x", "info", "s", 3, 3).steps == "step 3"
@@ -122,6 +124,15 @@ def test_text_report(critical_report):
     assert "  Try:\n    1. " in text
     assert "Not run: generalization_gap (needs val_loss)" in " ".join(text.split())
     assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_text_report_formats_evidence_values():
+    ev = {"flag": True, "big": math.inf, "many": tuple(range(10)), "ratio": 0.123456, "n": 3.0}
+    report = Report((Finding("x", "info", "s", 0, 1, ev),), "s", 2, 0.0, 1.0, ("loss",))
+    text = " ".join(report.to_text().split())
+    assert "flag=true, big=inf, many=[0, 1, 2, 3, 4, 5, 6, 7, ...], ratio=0.1235, n=3" in text
+    back = Report.from_json(report.to_json())
+    assert back.findings[0].evidence["many"] == tuple(range(10))
 
 
 def test_text_report_lists_reader_notes():

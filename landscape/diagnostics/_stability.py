@@ -766,11 +766,12 @@ def detect_loss_spikes(
         js = np.arange(end + 1, n - k + 1)
         back = js[fwd[js + half] <= target] if js.size else js
         rec = int(back[0] - peak) if back.size else None
-        if rec is None and js.size and np.median(lvl.x[end + 1 :]) < pre + 0.5 * height:
-            # Never quite back to the old level, but on average it gave back more than
-            # half the spike: noise around a recovered level, not a new plateau.
-            halfway = js[fwd[js + half] <= pre + 0.5 * height]
-            rec = int(halfway[0] - peak) if halfway.size else None
+        margin = float(need) if lvl.is_log else float(need[start])
+        if rec is None and js.size and np.median(lvl.x[end + 1 :]) < pre + margin:
+            # Never quite back to the old level, but what is left of the jump is smaller
+            # than a spike (min_rise): noise around a recovered level, not a new one.
+            close = js[fwd[js + half] <= pre + margin]
+            rec = int(close[0] - peak) if close.size else None
         spike = {
             "start": start,
             "peak": peak,
