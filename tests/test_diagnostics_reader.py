@@ -417,6 +417,11 @@ def test_json_lines_with_nested_objects_and_junk():
     assert has_note(log, "lr ('lr'): 1 non-numeric cell treated as missing (line 4: True)")
 
 
+def test_key_given_twice_in_one_record_keeps_the_last():
+    log = read('{"train/loss": 1.0, "train": {"loss": 2.0}}\n{"train/loss": 0.5}\n')
+    np.testing.assert_array_equal(log.loss, [2.0, 0.5])
+
+
 def test_truncated_last_json_line_is_reported_as_interrupted():
     log = read('{"loss": 1.0}\n{"loss": 0.5}\n{"loss": 0.')
     assert len(log) == 2

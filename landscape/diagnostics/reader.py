@@ -42,6 +42,7 @@ FORMATS = ("csv", "tsv", "jsonl", "json")
 
 _SNIFF_BYTES = 1 << 16
 _CHUNK_ROWS = 4096
+_NAN_BYTES = array("d", [math.nan]).tobytes()
 _TENSOR = re.compile(r"^\s*tensor\(\s*([-+0-9.eEinfatyINFATY]+)")
 _SUFFIXES = {
     ".csv": "csv",
@@ -291,12 +292,10 @@ def _sniff_format(text: io.TextIOWrapper, hint: str | None) -> str:
 
 
 class _Parsed:
-    """Sparse column buffers: per column name, the rows where it has a value."""
+    """What a parser collected: column names, dense arrays per quantity, notes on cells."""
 
     def __init__(self) -> None:
         self.names: dict[str, None] = {}
-        self.rows: dict[str, array] = {}
-        self.values: dict[str, array] = {}
         self.bad: dict[str, list] = {}
         self.line = array("q")
         self.nrows = 0
@@ -598,9 +597,10 @@ def _parse_records(
 ) -> _Parsed:
     parsed = _Parsed()
     wanted = {normalize(c) for c in explicit.values() if c is not None}
-    names, rows, values = parsed.names, parsed.rows, parsed.values
-    # Per key seen: None when it is not a candidate column, else its (rows, values).
-    slots: dict[str, tuple[array, array] | None] = {}
+    names = parsed.names
+    # Per key seen: None when it cannot be a quantity, else (values, present) buffers kept
+    # dense: a key missing from a record gets NaN / 0 when the key next shows up.
+    slots: dict[str, tuple[array, bytearray] | None] = {}
     malformed: list[int] = []
     last_bad = False
     r = 0
@@ -620,7 +620,7 @@ def _parse_records(
                 names[key] = None
                 slot = None
                 if is_candidate(key) or normalize(key) in wanted:
-                    rows[key], values[key] = slot = (array("q"), array("d"))
+                    slot = (array("d"), bytearray())
                 slots[key] = slot
             if slot is None or value is None:
                 continue
@@ -642,8 +642,16 @@ def _parse_records(
             else:
                 _record_bad(parsed, key, lineno, value)
                 continue
-            slot[0].append(r)
-            slot[1].append(v)
+            vals, present = slot
+            have = len(vals)
+            if have > r:  # the key came twice in one record (nested and flat): last wins
+                vals[r] = v
+                continue
+            if have < r:
+                vals.frombytes(_NAN_BYTES * (r - have))
+                present.extend(bytes(r - have))
+            vals.append(v)
+            present.append(1)
         line.append(lineno)
         r += 1
     parsed.nrows = r
@@ -666,14 +674,14 @@ def _parse_records(
     parsed.mapping = mapping
     dense = {}
     for q, col in mapping.items():
-        arr = np.full(r, np.nan)
-        idx = np.frombuffer(rows[col], dtype=np.int64) if len(rows[col]) else np.empty(0, int)
-        arr[idx] = np.frombuffer(values[col], dtype=float) if len(values[col]) else 0.0
-        dense[q] = arr
+        vals, present = slots[col]
+        have = len(vals)
+        if have < r:
+            vals.frombytes(_NAN_BYTES * (r - have))
+            present.extend(bytes(r - have))
+        dense[q] = np.frombuffer(vals, dtype=float)
         if q == "loss":
-            logged = np.zeros(r, dtype=bool)
-            logged[idx] = True
-            parsed.logged = logged
+            parsed.logged = np.frombuffer(bytes(present), dtype=bool)
     parsed.dense = dense
     return parsed
 

@@ -8,8 +8,9 @@ It writes a synthetic CSV and a JSON-lines log of the requested size to a tempor
 directory (a healthy run with a divergence near the end, 7 quantities, sparse validation
 rows) and measures, each in a fresh subprocess so that peak memory is the reader's own:
 
-* ``read_log`` throughput (MB/s) and peak resident memory above the interpreter's
-  baseline (numpy, landscape imported), for CSV, gzip-compressed CSV and JSON lines;
+* ``read_log`` throughput (MB of text per CPU second) and peak resident memory above the
+  interpreter's baseline (numpy and landscape imported), for CSV, gzip-compressed CSV
+  and JSON lines, next to the size of the float64 arrays the log holds;
 * side by side, two references on the same file: iterating ``csv.reader`` without parsing
   a number (a floor for any pure-Python CSV reader) and ``numpy.loadtxt`` (NumPy's C
   parser, which cannot survive a single bad cell);
@@ -41,7 +42,20 @@ import json, resource, sys, time
 import numpy as np
 import landscape as ls
 kind, path = sys.argv[1], sys.argv[2]
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+def peak_kb():
+    # VmHWM is this process's own high-water mark; ru_maxrss would carry over the
+    # parent's from before exec on Linux.
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+base = peak_kb()
 start = time.perf_counter()
 cpu0 = time.process_time()
 out = {}
@@ -49,9 +63,12 @@ if kind == "read":
     log = ls.read_log(path)
     out["rows"] = len(log)
     out["notes"] = len(log.notes)
+    out["array_mb"] = sum(
+        getattr(log, q).nbytes for q in ("step", "loss_logged", *log.quantities)
+    ) / 2**20
     mid = time.perf_counter()
     cpu = time.process_time() - cpu0
-    out["read_peak_mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024
+    out["read_peak_mb"] = (peak_kb() - base) / 1024
     report = ls.diagnose(log)
     out["diagnose_s"] = time.perf_counter() - mid
     out["status"] = report.status
@@ -70,7 +87,7 @@ elif kind == "loadtxt":
     cpu = time.process_time() - cpu0
 out["seconds"] = elapsed
 out["cpu_seconds"] = cpu
-out["peak_mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024
+out["peak_mb"] = (peak_kb() - base) / 1024
 print(json.dumps(out))
 """
 
@@ -149,7 +166,8 @@ def main() -> None:
             res = child("read", path)
             rate = text_mb[kind] / res["cpu_seconds"]
             print(
-                f"  read_log {kind:6s} {sizes[kind]:6.1f} MB on disk, {res['rows']:,} rows: "
+                f"  read_log {kind:6s} {sizes[kind]:6.1f} MB on disk, {res['rows']:,} rows "
+                f"({res['array_mb']:.0f} MB of arrays): "
                 f"{res['cpu_seconds']:5.2f} CPU s ({res['seconds']:5.2f} wall) = {rate:5.1f} "
                 f"MB/s of text; peak memory +{res['read_peak_mb']:.0f} MB"
             )
