@@ -539,6 +539,45 @@ def test_from_arrays_validation(kwargs, error, match):
         TrainingLog.from_arrays(**kwargs)
 
 
+def test_from_columns_uses_the_reader_spellings():
+    cols = {
+        "iteration": np.array([0, 1, 2]),
+        "Train Loss": [3.0, 2.0, np.nan],
+        "eval/loss": [np.nan, 2.5, np.nan],
+        "tag": np.array(["a", "b", "c"]),
+    }
+    log = TrainingLog.from_columns(cols, source="mine")
+    assert log.columns == {"step": "iteration", "loss": "Train Loss", "val_loss": "eval/loss"}
+    assert log.loss_logged.all() and np.isnan(log.loss[2])
+    assert log.notes == ("columns not used: 'tag'.",)
+    assert log.source == "mine"
+    explicit = TrainingLog.from_columns(cols, mapping={"loss": "eval/loss", "val_loss": None})
+    assert explicit.columns["loss"] == "eval/loss" and not explicit.has("val_loss")
+
+
+def test_from_columns_of_an_optimizer_trajectory():
+    bowl = ls.from_function(lambda t: float(t @ t), dim=2, grad=lambda t: 2 * t)
+    trajectory = ls.minimize(bowl, [1.0, -1.0], ls.gd(1.05), 60)  # lr * lambda = 2.1 > 2
+    log = TrainingLog.from_columns(trajectory.as_columns())
+    assert log.columns["lr"] == "learning_rate"
+    np.testing.assert_array_equal(log.loss, trajectory.losses)
+    assert ls.diagnose(log).status == "critical"
+
+
+@pytest.mark.parametrize(
+    ("columns", "error", "match"),
+    [
+        ([1.0, 2.0], TypeError, "must be a mapping of column name"),
+        ({"x": [1.0]}, LogReadError, "no training-loss column"),
+        ({"loss": [1.0, 2.0], "lr": [0.1]}, ValueError, r"column 'lr' \(lr\) has shape \(1,\)"),
+        ({"loss": ["a", "b"]}, TypeError, "array of real numbers"),
+    ],
+)
+def test_from_columns_errors(columns, error, match):
+    with pytest.raises(error, match=match):
+        TrainingLog.from_columns(columns)
+
+
 def test_series_and_has_validate_names():
     log = TrainingLog.from_arrays(loss=[1.0, np.inf, 0.5])
     steps, values = log.series("loss")

@@ -50,6 +50,18 @@ def test_findings_are_ordered_most_severe_first():
     assert report.counts()["critical"] == 1
 
 
+def test_spikes_after_a_divergence_onset_are_folded_into_it():
+    bowl = ls.from_function(lambda t: float(t @ t), dim=2, grad=lambda t: 2 * t)
+    log = ls.TrainingLog.from_columns(ls.minimize(bowl, [1.0, -1.0], ls.gd(1.05), 100).as_columns())
+    assert any(f.start_step > 4 for f in ls.detect_loss_spikes(log))  # a spike at the end
+    report = ls.diagnose(log)
+    assert [f.detector for f in report.findings] == ["divergence"]
+    # A spike *before* the onset is kept: it is the start of the divergence.
+    kept = ls.diagnose(S.diverging())
+    assert [f.detector for f in kept.findings] == ["divergence", "loss_spikes"]
+    assert kept.findings[1].start_step < kept.findings[0].start_step
+
+
 def test_checks_run_and_skipped():
     report = ls.diagnose(ls.TrainingLog.from_arrays(loss=np.ones(50)), skip=["plateau"])
     skipped = dict(report.checks_skipped)

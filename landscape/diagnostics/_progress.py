@@ -138,6 +138,7 @@ def detect_plateau(
     s = smooth(lvl.x, ws)
     s_long = smooth(lvl.x, odd(length))  # for "did it fall later": robust to noise
     init = float(np.median(lvl.x[:5]))  # where the run started (5 points: robust, early)
+    first = float(lvl.x[0])
     if lvl.is_log:
         tol = math.log1p(flat_tolerance)
         lin_scale = 1.0
@@ -156,12 +157,17 @@ def detect_plateau(
         a, b = i0, i1 + length
         level = float(np.median(lvl.x[a : b + 1]))
         later = s_long[b + 1 :]
+        # "High": above high_fraction of the initial loss, judged against both the median
+        # of the first five points and the very first one (a run that converged within
+        # five logged steps has a low median but a high first value).
         if lvl.is_log:
             escape_at = level + math.log1p(-escape_drop)
-            high = level >= init + math.log(high_fraction)
+            high = all(level >= ref + math.log(high_fraction) for ref in (init, first))
         else:
             escape_at = level - escape_drop * lin_scale
-            high = (init - level) <= (1 - high_fraction) * max(abs(init), 1e-12)
+            high = all(
+                (ref - level) <= (1 - high_fraction) * max(abs(ref), 1e-12) for ref in (init, first)
+            )
         escaped = later.size > 0 and float(later.min()) <= escape_at
         at_end = b >= n - 1
         # A plateau is flat end to end (a slow drift is slow progress) and not above the
@@ -292,8 +298,9 @@ def detect_slow_progress(
     Over the last ``tail_fraction`` of the log a straight line is fitted to the log loss.
     The run makes *slow progress* when that decrease is significant (``min_z``), steady
     (its rate in the last quarter of the log is at least ``min_steadiness`` of the rate
-    in the quarter before, so it is not converging) and slow: at that rate, halving the
-    loss would take more than ``slow_factor`` times the steps run so far.
+    in the quarter before, by one standard error, so it is not converging) and slow: at
+    that rate, halving the loss would take more than ``slow_factor`` times the steps run
+    so far.
 
     Parameters
     ----------
@@ -368,11 +375,16 @@ def detect_slow_progress(
     # off towards a floor has a last quarter indistinguishable from flat.
     if not (whole.slope < 0 and -whole.z >= min_z and span > 0):
         return ()
-    if not (early.z <= -2.0 and late.z <= -2.0):
+    if not (early.z <= -3.0 and late.z <= -3.0):
         return ()
     steadiness = late.slope / early.slope
     halving = math.log(2) / -whole.slope
-    if steadiness < min_steadiness or halving < slow_factor * span:
+    # Steady means the late rate is at least min_steadiness of the early one, by one
+    # standard error: with noisy quarters a converging curve can look steady by chance.
+    margin = late.slope - min_steadiness * early.slope
+    if margin > -math.hypot(late.stderr, min_steadiness * early.stderr):
+        return ()
+    if halving < slow_factor * span:
         return ()
     ev: dict = {
         "rate_per_step": -whole.slope,

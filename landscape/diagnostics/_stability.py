@@ -369,7 +369,10 @@ def detect_divergence(
         big = rise >= growth_factor * max(noise, 1e-12) and end >= init
     if not (big and rise >= giveback * progress and ib < n - k):
         return tuple(findings)
-    onset = ib + int(np.flatnonzero(s[ib:] >= best + 0.1 * rise)[0])
+    # Onset: where the smoothed loss first left its best by a tenth of the final rise
+    # (at most a doubling, so that a run diverging from the start is dated early).
+    lift = min(0.1 * rise, math.log(2.0)) if lvl.is_log else 0.1 * rise
+    onset = ib + int(np.flatnonzero(s[ib:] >= best + lift)[0])
     row = int(lvl.index[onset])
     ev = {
         "best_loss": lvl.to_raw(best),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -219,6 +219,79 @@ class TrainingLog:
             f"TrainingLog(source={self.source!r}, rows={len(self)}, steps={span}, "
             f"quantities={list(self.quantities)}{notes})"
         )
+
+    @classmethod
+    def from_columns(
+        cls,
+        columns: Mapping[str, Any],
+        *,
+        mapping: Mapping[str, str | None] | None = None,
+        source: str = "columns",
+    ) -> TrainingLog:
+        """Build a log from named columns, matching names as :func:`landscape.read_log` does.
+
+        The bridge from anything that holds a run as named arrays: a dict, the columns of
+        a :class:`landscape.Trajectory` (``trajectory.as_columns()``), a pandas DataFrame.
+
+        Parameters
+        ----------
+        columns : mapping of str to array_like
+            Column name -> values, each of the same length ``n``.
+        mapping : mapping, optional
+            Explicit ``quantity -> column name`` (None ignores a quantity), as in
+            :func:`landscape.read_log`.
+        source : str, optional
+            Label shown in reports.
+
+        Returns
+        -------
+        log : TrainingLog
+            The assembled record; ``notes`` lists unused columns.
+
+        Raises
+        ------
+        LogReadError
+            If no column is the loss (the message lists the names and the accepted
+            spellings) or ``mapping`` names a missing column.
+        TypeError
+            If ``columns`` is not a mapping or a used column is not numeric.
+        ValueError
+            If the used columns differ in length (or as in :meth:`from_arrays`).
+
+        Examples
+        --------
+        >>> import landscape as ls
+        >>> cols = {"global_step": [0, 10, 20], "train/loss": [2.0, 1.0, 0.5],
+        ...         "learning_rate": [0.1, 0.1, 0.1], "accuracy": [0.1, 0.5, 0.9]}
+        >>> log = ls.TrainingLog.from_columns(cols)
+        >>> log.columns
+        {'step': 'global_step', 'loss': 'train/loss', 'lr': 'learning_rate'}
+        >>> log.notes
+        ("columns not used: 'accuracy'.",)
+        """
+        from landscape.diagnostics._columns import match_columns
+        from landscape.diagnostics.reader import _check_columns
+
+        if not (hasattr(columns, "keys") and hasattr(columns, "__getitem__")):
+            raise TypeError(
+                "`columns` must be a mapping of column name -> values, "
+                f"got {type(columns).__name__}."
+            )
+        explicit = _check_columns(mapping)
+        names = [str(k) for k in columns.keys()]
+        found, notes = match_columns(names, explicit, source)
+        arrays = {q: np.asarray(columns[name]) for q, name in found.items()}
+        loss = as_series(arrays.pop("loss"), found["loss"])
+        lengths = {q: np.shape(a) for q, a in arrays.items()}
+        for q, shape in lengths.items():
+            if shape != loss.shape:
+                raise ValueError(
+                    f"column {found[q]!r} ({q}) has shape {shape}, but the loss column "
+                    f"{found['loss']!r} has shape {loss.shape}."
+                )
+        step = arrays.pop("step", None)
+        log = cls.from_arrays(loss=loss, step=step, source=source, **arrays)
+        return replace(log, columns=found, notes=tuple(notes) + log.notes)
 
     @classmethod
     def from_arrays(

@@ -398,7 +398,9 @@ def diagnose(
     Detectors: ``divergence``, ``oscillation``, ``loss_spikes``, ``plateau``,
     ``slow_progress``, ``generalization_gap`` (needs ``val_loss``), ``update_ratio``
     (needs ``update_norm`` and ``param_norm``) and ``lr_schedule`` (needs ``lr``). A
-    detector whose inputs are missing is listed in ``checks_skipped``.
+    detector whose inputs are missing is listed in ``checks_skipped``. Loss spikes that
+    begin after the onset of a critical divergence are part of it and are not listed
+    separately (a spike *before* the onset is kept: it is the start of the divergence).
 
     Examples
     --------
@@ -445,6 +447,12 @@ def diagnose(
             continue
         findings.extend(det.function(log, **dict(thresholds.get(name, {}))))
         run.append(name)
+    # Spikes after the onset of a critical divergence are part of it, not news.
+    onsets = [f.start_step for f in findings if f.detector == "divergence" and f.rank == 2]
+    if onsets:
+        findings = [
+            f for f in findings if not (f.detector == "loss_spikes" and f.start_step > min(onsets))
+        ]
     findings.sort(key=lambda f: (-f.rank, f.start_step, f.detector))
     return Report(
         findings=tuple(findings),
