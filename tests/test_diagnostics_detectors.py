@@ -466,7 +466,10 @@ def test_min_steadiness_both_sides():
     log = arrays(loss=(1.0 + np.arange(2000.0)) ** -0.2)
     steady = ls.detect_slow_progress(log, min_steadiness=0.5)[0].evidence["steadiness"]
     assert 0.6 < steady < 0.8
-    assert ls.detect_slow_progress(log, min_steadiness=steady - 0.02)
+    # Steadiness must clear the threshold by one standard error of the quarter slopes
+    # (here ~0.03 in the ratio: the curvature inside each quarter counts as noise).
+    assert ls.detect_slow_progress(log, min_steadiness=steady - 0.1)
+    assert ls.detect_slow_progress(log, min_steadiness=steady - 0.01) == ()
     assert ls.detect_slow_progress(log, min_steadiness=steady + 0.02) == ()
 
 
