@@ -223,7 +223,7 @@ def test_plot_writes_a_png_with_every_panel(tmp_path):
     assert labels == ["loss", "grad_norm", "lr", "update / param", "lambda_max"]
     assert fig.axes[0].get_yscale() == "log"
     # Each finding is shaded on every panel and labelled on the first.
-    texts = [t.get_text() for t in fig.axes[0].texts]
+    texts = [t.get_text().strip() for t in fig.axes[0].texts]
     assert set(texts) == {f.detector for f in report.findings}
 
 

@@ -16,7 +16,7 @@ COLORS = {"critical": "#d62728", "warning": "#ff7f0e", "info": "#1f77b4"}
 
 
 def _log_scale_ok(*arrays: np.ndarray) -> bool:
-    vals = np.concatenate([a[np.isfinite(a)] for a in arrays])
+    vals = np.concatenate([np.ravel(a)[np.isfinite(np.ravel(a))] for a in arrays])
     return vals.size > 0 and bool(np.all(vals > 0)) and vals.max() / vals.min() > 20
 
 
@@ -55,7 +55,7 @@ def _draw_panel(ax: Any, log: TrainingLog, panel: str) -> None:
         if bad.any():
             ax.plot(
                 step[bad],
-                np.full(bad.sum(), 0.97),
+                np.full(bad.sum(), 0.985),
                 "x",
                 color=COLORS["critical"],
                 ms=5,
@@ -68,11 +68,13 @@ def _draw_panel(ax: Any, log: TrainingLog, panel: str) -> None:
         if len(series) > 1 or bad.any():
             ax.legend(loc="upper right", fontsize=8, frameon=False)
         return
+    others: list[np.ndarray] = []
     if panel == "update_ratio":
         with np.errstate(divide="ignore", invalid="ignore"):
             y = log.update_norm / log.param_norm
-        ax.axhspan(1e-4, 1e-2, color="0.9", zorder=0)
+        ax.axhspan(1e-4, 1e-2, color="0.92", zorder=0, label="sane band")
         ax.set_ylabel("update / param")
+        others.append(np.array([1e-4, 1e-2]))
     elif panel == "lambda_max":
         y = log.lambda_max
         if log.has("lr"):
@@ -81,36 +83,47 @@ def _draw_panel(ax: Any, log: TrainingLog, panel: str) -> None:
             lk = np.isfinite(limit)
             ax.plot(step[lk], limit[lk], color="0.5", ls="--", lw=1.0, label="2 / lr")
             ax.legend(loc="upper right", fontsize=8, frameon=False)
+            others.append(limit)
         ax.set_ylabel("lambda_max")
     else:
         y = getattr(log, panel)
         ax.set_ylabel(panel)
     keep = np.isfinite(y)
     ax.plot(step[keep], y[keep], color="0.15", lw=0.9)
-    if _log_scale_ok(y):
+    # The update ratio's band spans two decades, so that panel is logarithmic whenever the
+    # ratio is positive; 2 / lr usually spans decades too (a warmup starts near zero).
+    if _log_scale_ok(y, *others):
         ax.set_yscale("log")
 
 
-def _shade(ax: Any, report: Report, label: bool) -> None:
-    for f in report.findings:
+def _shade(ax: Any, report: Report, log: TrainingLog, label: bool) -> None:
+    span = float(log.step[-1] - log.step[0]) or 1.0
+    row_ends: list[float] = []  # where the last label in each row ends (data units)
+    for f in sorted(report.findings, key=lambda f: f.start_step):
         color = COLORS[f.severity]
         if f.end_step > f.start_step:
             ax.axvspan(f.start_step, f.end_step, color=color, alpha=0.15, lw=0)
         else:
             ax.axvline(f.start_step, color=color, alpha=0.6, lw=1.2)
-        if label:
-            ax.text(
-                f.start_step,
-                1.01,
-                f.detector,
-                transform=ax.get_xaxis_transform(),
-                color=color,
-                fontsize=8,
-                rotation=0,
-                va="bottom",
-                ha="left",
-                clip_on=False,
-            )
+        if not label:
+            continue
+        # Labels of nearby findings go in successive rows, so they never overlap.
+        width = 0.012 * span * (len(f.detector) + 1)
+        row = next((i for i, end in enumerate(row_ends) if f.start_step > end), len(row_ends))
+        if row == len(row_ends):
+            row_ends.append(0.0)
+        row_ends[row] = f.start_step + width
+        ax.text(
+            f.start_step,
+            0.93 - 0.09 * row,
+            f" {f.detector}",
+            transform=ax.get_xaxis_transform(),
+            color=color,
+            fontsize=8,
+            va="top",
+            ha="left",
+            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 0.5},
+        )
 
 
 def plot_report(report: Report, log: TrainingLog, target: Any = None) -> Any:
@@ -120,7 +133,7 @@ def plot_report(report: Report, log: TrainingLog, target: Any = None) -> Any:
 
     if isinstance(target, Axes):
         _draw_panel(target, log, "loss")
-        _shade(target, report, label=True)
+        _shade(target, report, log, label=True)
         target.set_xlabel("step")
         return target.figure
     panels = _panels(log)
@@ -131,7 +144,7 @@ def plot_report(report: Report, log: TrainingLog, target: Any = None) -> Any:
     axes = fig.subplots(len(panels), 1, sharex=True, squeeze=False)[:, 0]
     for i, (ax, panel) in enumerate(zip(axes, panels, strict=True)):
         _draw_panel(ax, log, panel)
-        _shade(ax, report, label=i == 0)
+        _shade(ax, report, log, label=i == 0)
         ax.grid(True, color="0.92", lw=0.6)
     axes[-1].set_xlabel("step")
     present = [
