@@ -12,17 +12,14 @@ import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from landscape.diagnostics._progress import (
+from landscape.diagnostics._divergence import detect_divergence
+from landscape.diagnostics._oscillation import detect_oscillation
+from landscape.diagnostics._plateau import detect_plateau, detect_slow_progress
+from landscape.diagnostics._spikes import detect_loss_spikes
+from landscape.diagnostics._training import (
     detect_generalization_gap,
     detect_lr_schedule,
-    detect_plateau,
-    detect_slow_progress,
     detect_update_ratio,
-)
-from landscape.diagnostics._stability import (
-    detect_divergence,
-    detect_loss_spikes,
-    detect_oscillation,
 )
 from landscape.diagnostics.findings import Finding
 from landscape.diagnostics.log import TrainingLog
