@@ -4,8 +4,9 @@ Divergence, oscillation and spikes all read the step size against the curvature.
 Gradient descent on a quadratic with curvature :math:`\\lambda` multiplies the error along
 that direction by :math:`1 - \\eta\\lambda` each step, so it is stable when
 :math:`\\eta < 2/\\lambda`; above the threshold the iterate overshoots and bounces
-(oscillation), and far above it the error grows geometrically (divergence). A short excursion above the threshold that the network
-escapes by moving to a flatter region shows up as a transient spike (a catapult).
+(oscillation), and far above it the error grows geometrically (divergence). A short
+excursion above the threshold that the network escapes by moving to a flatter region
+shows up as a transient spike (a catapult).
 """
 
 from __future__ import annotations
