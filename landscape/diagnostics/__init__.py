@@ -1,15 +1,15 @@
 """Training-log diagnostics: read a run's log, find what the landscape is doing, say why.
 
-Point :func:`diagnose` at a log (:func:`read_log` reads CSV, JSON lines and TensorBoard
-scalar exports; :meth:`TrainingLog.from_arrays` builds one in memory) and get a
-:class:`Report` of :class:`Finding` records, each with the evidence that triggered it,
-the likely landscape cause and the fixes to try. From a shell:
-``python -m landscape diagnose run.csv``.
+Point :func:`~landscape.diagnose` at a log (:func:`~landscape.read_log` reads CSV, JSON
+lines and TensorBoard scalar exports; :meth:`~landscape.TrainingLog.from_arrays` and
+:meth:`~landscape.TrainingLog.from_columns` build one in memory) and get a
+:class:`~landscape.Report` of :class:`~landscape.Finding` records, each with the evidence
+that triggered it, the likely landscape cause and the fixes to try. From a shell:
+``python -m landscape diagnose run.csv`` (or the ``landscape`` command).
 
-The detectors (see :data:`DETECTORS`) are plain functions with documented thresholds:
-:func:`detect_divergence`, :func:`detect_oscillation`, :func:`detect_loss_spikes`,
-:func:`detect_plateau`, :func:`detect_slow_progress`, :func:`detect_generalization_gap`,
-:func:`detect_update_ratio` and :func:`detect_lr_schedule`.
+The detectors (``landscape.diagnostics.DETECTORS``) are plain functions with documented
+thresholds: divergence, oscillation, loss spikes, plateau, slow progress, generalization
+gap, update/parameter ratio and learning-rate schedule (``landscape.detect_*``).
 """
 
 from landscape.diagnostics.detectors import (

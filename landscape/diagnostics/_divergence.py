@@ -167,7 +167,7 @@ def detect_divergence(
     Raises
     ------
     TypeError
-        If ``log`` is not a :class:`TrainingLog`.
+        If ``log`` is not a :class:`~landscape.TrainingLog`.
     ValueError
         If ``growth_factor <= 1``, ``giveback`` is outside (0, 1], or a window is < 3.
 

@@ -77,7 +77,7 @@ def detect_oscillation(
     Raises
     ------
     TypeError
-        If ``log`` is not a :class:`TrainingLog`.
+        If ``log`` is not a :class:`~landscape.TrainingLog`.
     ValueError
         If a threshold is out of range (``max_autocorrelation`` must lie in (-1, 0)).
 

@@ -86,7 +86,7 @@ def detect_plateau(
     Raises
     ------
     TypeError
-        If ``log`` is not a :class:`TrainingLog`.
+        If ``log`` is not a :class:`~landscape.TrainingLog`.
     ValueError
         If a threshold is out of range.
 
@@ -322,7 +322,7 @@ def detect_slow_progress(
     Raises
     ------
     TypeError
-        If ``log`` is not a :class:`TrainingLog`.
+        If ``log`` is not a :class:`~landscape.TrainingLog`.
     ValueError
         If a threshold is out of range.
 

@@ -75,7 +75,7 @@ def detect_loss_spikes(
     Raises
     ------
     TypeError
-        If ``log`` is not a :class:`TrainingLog`.
+        If ``log`` is not a :class:`~landscape.TrainingLog`.
     ValueError
         If a threshold is not positive or a window is too small.
 

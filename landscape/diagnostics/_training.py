@@ -54,7 +54,7 @@ def detect_generalization_gap(
     Raises
     ------
     TypeError
-        If ``log`` is not a :class:`TrainingLog`.
+        If ``log`` is not a :class:`~landscape.TrainingLog`.
     ValueError
         If a threshold is out of range.
 
@@ -201,7 +201,7 @@ def detect_update_ratio(
     Raises
     ------
     TypeError
-        If ``log`` is not a :class:`TrainingLog`.
+        If ``log`` is not a :class:`~landscape.TrainingLog`.
     ValueError
         If ``low >= high`` or a threshold is out of range.
 
@@ -345,7 +345,7 @@ def detect_lr_schedule(
     Raises
     ------
     TypeError
-        If ``log`` is not a :class:`TrainingLog`.
+        If ``log`` is not a :class:`~landscape.TrainingLog`.
     ValueError
         If a threshold is out of range.
 

@@ -84,7 +84,7 @@ class Finding:
 
     @property
     def rank(self) -> int:
-        """Index of the severity in :data:`SEVERITIES` (higher is more urgent)."""
+        """Index of the severity in ``landscape.diagnostics.SEVERITIES`` (higher is more urgent)."""
         return SEVERITIES.index(self.severity)
 
     @property
@@ -110,7 +110,7 @@ class Finding:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Finding:
-        """Inverse of :meth:`to_dict`."""
+        """Inverse of :meth:`~landscape.Finding.to_dict`."""
         return cls(
             detector=str(data["detector"]),
             severity=str(data["severity"]),

@@ -1,10 +1,10 @@
 """The training-log record every detector reads: aligned arrays per quantity.
 
-A :class:`TrainingLog` holds one row per logged step. Each quantity is a float64 array
+A :class:`~landscape.TrainingLog` holds one row per logged step. Each quantity is a float64 array
 aligned with ``step``, NaN where that quantity was not logged. The loss also carries
 ``loss_logged``: a NaN or inf *recorded* as the loss is data (the run diverged), while a
 loss that was simply not logged on a row (an evaluation-only row, say) is missing. The
-reader (:func:`landscape.read_log`) and :meth:`TrainingLog.from_arrays` build the record
+reader (:func:`landscape.read_log`) and :meth:`~landscape.TrainingLog.from_arrays` build the record
 through the same assembly step, so a log read from disk and one built in memory follow
 the same rules for duplicated and out-of-order steps.
 """
@@ -63,7 +63,7 @@ class TrainingLog:
     """A training run's logged quantities on a shared, strictly increasing step axis.
 
     Build one with :func:`landscape.read_log` (CSV, JSON lines, a TensorBoard scalar
-    export) or :meth:`from_arrays`. Arrays are read-only.
+    export) or :meth:`~landscape.TrainingLog.from_arrays`. Arrays are read-only.
 
     Attributes
     ----------
@@ -135,7 +135,7 @@ class TrainingLog:
         Parameters
         ----------
         name : str
-            One of :data:`QUANTITIES`.
+            One of ``landscape.diagnostics.QUANTITIES``.
 
         Returns
         -------
@@ -256,7 +256,8 @@ class TrainingLog:
         TypeError
             If ``columns`` is not a mapping or a used column is not numeric.
         ValueError
-            If the used columns differ in length (or as in :meth:`from_arrays`).
+            If the used columns differ in length (or as in
+            :meth:`~landscape.TrainingLog.from_arrays`).
 
         Examples
         --------

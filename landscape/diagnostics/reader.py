@@ -1,11 +1,11 @@
-"""Read a training log from CSV, TSV, JSON lines or JSON into a :class:`TrainingLog`.
+"""Read a training log from CSV, TSV, JSON lines or JSON into a :class:`~landscape.TrainingLog`.
 
 The reader streams: it keeps only the columns it recognises (as compact ``array``
 buffers), never the text. It uses the standard library's ``csv`` and ``json`` and NumPy;
 pandas is not needed. It does not guess silently: every cell it could not read, every
 row it left out and every assumption it made (encoding, duplicated steps, restarts) is
-listed in :attr:`TrainingLog.notes`; input it cannot read at all raises
-:class:`LogReadError` with a message saying why and what to do.
+listed in ``TrainingLog.notes``; input it cannot read at all raises
+:class:`~landscape.LogReadError` with a message saying why and what to do.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def read_log(
         decompressed on the fly. Paths are streamed; file objects are read into memory.
     columns : mapping, optional
         Explicit ``quantity -> column name`` (``"step"`` and any of
-        :data:`landscape.diagnostics.QUANTITIES`); a value of None ignores that quantity.
+        ``landscape.diagnostics.QUANTITIES``); a value of None ignores that quantity.
         Columns not given are matched by their common spellings.
     format : {"csv", "tsv", "jsonl", "json"}, optional
         Force a format instead of deciding from the file name and content.

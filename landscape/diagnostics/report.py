@@ -68,7 +68,7 @@ def _decode(value: Any) -> Any:
 
 @dataclass(frozen=True, repr=False)
 class Report:
-    """What :func:`diagnose` found in a training log.
+    """What :func:`~landscape.diagnose` found in a training log.
 
     Attributes
     ----------
@@ -91,7 +91,7 @@ class Report:
     checks_skipped : tuple of (str, str)
         Detectors that did not run, with the reason.
     log : TrainingLog or None
-        The log itself (kept for :meth:`plot`; not serialized).
+        The log itself (kept for :meth:`~landscape.Report.plot`; not serialized).
 
     Examples
     --------
@@ -278,13 +278,13 @@ class Report:
     def to_json(self, indent: int | None = 2) -> str:
         """Strict JSON (no NaN or Infinity tokens: NaN is null, inf is the string "inf").
 
-        :meth:`from_json` reads it back.
+        :meth:`~landscape.Report.from_json` reads it back.
         """
         return json.dumps(_encode(self.to_dict()), indent=indent, allow_nan=False)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Report:
-        """Inverse of :meth:`to_dict` (also accepts the decoded JSON)."""
+        """Inverse of :meth:`~landscape.Report.to_dict` (also accepts the decoded JSON)."""
         findings = []
         for f in data.get("findings", []):
             f = dict(f)
@@ -307,7 +307,7 @@ class Report:
 
     @classmethod
     def from_json(cls, text: str) -> Report:
-        """Read a report written by :meth:`to_json`.
+        """Read a report written by :meth:`~landscape.Report.to_json`.
 
         Raises
         ------
