@@ -602,6 +602,13 @@ def test_to_csv_round_trip(tmp_path):
         np.testing.assert_array_equal(getattr(back, name), getattr(log, name), err_msg=name)
 
 
+def test_logs_compare_by_identity():
+    log = TrainingLog.from_arrays(loss=[1.0, 0.5])
+    other = TrainingLog.from_arrays(loss=[1.0, 0.5])
+    assert log == log and log != other  # no elementwise-array ambiguity
+    assert len({log, other}) == 2
+
+
 def test_repr_is_compact():
     log = read("step,loss\n0,1\n0,2\n")
     assert (

@@ -58,12 +58,13 @@ def _fmt_step(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class TrainingLog:
     """A training run's logged quantities on a shared, strictly increasing step axis.
 
     Build one with :func:`landscape.read_log` (CSV, JSON lines, a TensorBoard scalar
-    export) or :meth:`~landscape.TrainingLog.from_arrays`. Arrays are read-only.
+    export) or :meth:`~landscape.TrainingLog.from_arrays`. Arrays are read-only. Two logs
+    are equal only if they are the same object (compare the arrays to compare contents).
 
     Attributes
     ----------
