@@ -446,6 +446,54 @@ def test_json_documents(doc):
     np.testing.assert_array_equal(log.loss, [1.0, 0.5])
 
 
+def test_hugging_face_trainer_state():
+    history = []
+    for step in range(10, 110, 10):
+        history.append(
+            {
+                "epoch": step / 100,
+                "grad_norm": 1.0 / step,
+                "learning_rate": 5e-5,
+                "loss": 2.0 / step**0.3,
+                "step": step,
+            }
+        )
+        if step % 50 == 0:
+            history.append(
+                {"epoch": step / 100, "eval_loss": 1.0, "eval_runtime": 1.2, "step": step}
+            )
+    history.append({"epoch": 1.0, "step": 100, "train_loss": 0.9, "train_runtime": 50.0})
+    doc = {"global_step": 100, "log_history": history, "best_metric": None}
+    log = read(json.dumps(doc, indent=2))
+    assert log.columns == {
+        "step": "step",
+        "loss": "loss",
+        "val_loss": "eval_loss",
+        "grad_norm": "grad_norm",
+        "lr": "learning_rate",
+    }  # the run-average "train_loss" of the summary record is not the loss
+    np.testing.assert_array_equal(log.step, np.arange(10, 110, 10))
+    assert np.isfinite(log.val_loss).sum() == 2
+    assert has_note(log, "3 records shared a step with an earlier one and were merged")
+
+
+def test_lightning_csv_logger():
+    text = (
+        "epoch,step,lr-AdamW,train_loss_step,val_loss,train_loss_epoch\n"
+        "0,0,0.001,2.3,,\n0,49,0.001,1.9,,\n0,49,,,2.0,\n0,49,,,,2.1\n"
+        "1,99,0.001,1.5,,\n1,99,,,1.7,\n1,99,,,,1.6\n"
+    )
+    log = read(text)
+    assert log.columns["loss"] == "train_loss_step" and log.columns["lr"] == "lr-AdamW"
+    np.testing.assert_array_equal(log.loss, [2.3, 1.9, 1.5])
+    np.testing.assert_array_equal(log.val_loss, [np.nan, 2.0, 1.7])
+
+
+def test_wandb_export_ignores_min_max_columns():
+    log = read('"Step","train/loss","train/loss__MIN","train/loss__MAX"\n0,2.3,2.2,2.4\n')
+    assert log.columns == {"step": "Step", "loss": "train/loss"}
+
+
 def test_single_object_json_document():
     log = read(json.dumps({"loss": 0.5, "step": 3}, indent=2))
     assert log.loss.tolist() == [0.5]

@@ -21,6 +21,7 @@ class _Parsed:
     def __init__(self) -> None:
         self.names: dict[str, None] = {}
         self.bad: dict[str, list] = {}
+        self.unit = "line"  # how rows are numbered in notes: "line", or "record" in JSON
         self.line = array("q")
         self.nrows = 0
         self.mapping: dict[str, str] = {}
@@ -48,10 +49,10 @@ def _record_bad(parsed: _Parsed, col: str, line: int, cell: Any) -> None:
     entry[0] += 1
     if len(entry[1]) < 3:
         text = repr(cell) if len(repr(cell)) <= 30 else repr(cell)[:27] + "..."
-        entry[1].append(f"line {line}: {text}")
+        entry[1].append(f"{parsed.unit} {line}: {text}")
 
 
-def _note_lines(notes: list[str], lines: list[int], what: str) -> None:
+def _note_lines(notes: list[str], lines: list[int], what: str, unit: str = "line") -> None:
     """Note a count of lines with the first few line numbers; ``{were}`` agrees in number."""
     if not lines:
         return
@@ -61,4 +62,4 @@ def _note_lines(notes: list[str], lines: list[int], what: str) -> None:
     what = what.replace("{were}", "were" if plural else "was").replace(
         "{are}", "are" if plural else "is"
     )
-    notes.append(f"{len(lines)} line{plural} {what} (line{plural} {shown}{more}).")
+    notes.append(f"{len(lines)} {unit}{plural} {what} ({unit}{plural} {shown}{more}).")

@@ -76,8 +76,10 @@ def _parse_records(
     explicit: dict[str, str | None],
     label: str,
     notes: list[str],
+    unit: str = "line",
 ) -> _Parsed:
     parsed = _Parsed()
+    parsed.unit = unit
     wanted = {normalize(c) for c in explicit.values() if c is not None}
     names = parsed.names
     # Per key seen: None when it cannot be a quantity, else (values, present) buffers kept
@@ -140,15 +142,15 @@ def _parse_records(
     if malformed:
         if last_bad and len(malformed) == 1:
             notes.append(
-                f"the last line ({malformed[0]}) is incomplete or not a JSON object and was "
+                f"the last {unit} ({malformed[0]}) is incomplete or not a JSON object and was "
                 "skipped (was the run interrupted while writing?)."
             )
         else:
-            _note_lines(notes, malformed, "{are} not JSON objects and {were} skipped")
+            _note_lines(notes, malformed, "{are} not JSON objects and {were} skipped", unit)
     if r == 0:
         raise LogReadError(
             f"{label} has no JSON object records"
-            + (f" ({len(malformed)} malformed lines)" if malformed else "")
+            + (f" ({len(malformed)} malformed {unit}s)" if malformed else "")
             + ": nothing to diagnose."
         )
     mapping, col_notes = match_columns(list(names), explicit, label)

@@ -176,7 +176,8 @@ def _read_text(
             elif format == "jsonl":
                 parsed = _parse_records(_json_lines(text), explicit, label, notes)
             else:
-                parsed = _parse_records(_json_document(text, label), explicit, label, notes)
+                records = _json_document(text, label)
+                parsed = _parse_records(records, explicit, label, notes, unit="record")
     except UnicodeDecodeError:
         if encoding in ("utf-8-sig", "utf-8"):
             raise
@@ -257,5 +258,5 @@ def _finish(
         columns=mapping,
         notes=notes,
         line=np.frombuffer(parsed.line, dtype=np.int64),
-        what="line",
+        what=parsed.unit,
     )
