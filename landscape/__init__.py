@@ -16,6 +16,37 @@ from landscape.adaptive import (
     lion,
     rmsprop,
 )
+from landscape.benchmarks import (
+    Himmelblau,
+    Rastrigin,
+    Rosenbrock,
+    SixHumpCamel,
+)
+from landscape.critical import (
+    Classification,
+    EscapeDirection,
+    classify,
+    escape_direction,
+)
+from landscape.critical_search import (
+    CriticalPoint,
+    CriticalPointSearch,
+    find_critical_points,
+    grid_starts,
+    random_starts,
+)
+from landscape.data import (
+    Dataset,
+    gaussian_blobs,
+    teacher_student,
+    two_spirals,
+)
+from landscape.density import (
+    SpectralDensity,
+    TraceEstimate,
+    hutchinson_trace,
+    slq_density,
+)
 from landscape.diagnostics import (
     Finding,
     LogReadError,
@@ -40,12 +71,23 @@ from landscape.linesearch import (
     exact_line_search_quadratic,
     wolfe_conditions,
 )
+from landscape.network import (
+    NetworkObjective,
+    mlp_objective,
+)
+from landscape.nn import (
+    MLP,
+    ParamBlock,
+)
 from landscape.objective import (
     DerivativeCheck,
     Objective,
     check_grad,
     check_hvp,
     from_function,
+)
+from landscape.operators import (
+    HessianOperator,
 )
 from landscape.optim import (
     GDState,
@@ -60,6 +102,16 @@ from landscape.optim import (
     nesterov_parameters,
     polyak_momentum_parameters,
 )
+from landscape.random_matrix import (
+    PositiveFraction,
+    QuadraticDecayFit,
+    TridiagonalBatch,
+    count_negative_eigenvalues,
+    fit_quadratic_decay,
+    goe_matrices,
+    goe_positive_fraction,
+    goe_tridiagonal,
+)
 from landscape.schedules import (
     constant,
     cosine_decay,
@@ -67,27 +119,81 @@ from landscape.schedules import (
     linear_warmup,
     step_decay,
 )
-from landscape.training import StepInfo, Trajectory, minimize, train
+from landscape.spectrum import (
+    CurvatureExtremes,
+    EigenResult,
+    PowerIterationResult,
+    classify_curvature,
+    curvature_extremes,
+    dense_spectrum,
+    power_iteration,
+    top_eigenpairs,
+)
+from landscape.surfaces import (
+    DoubleWell,
+    KnownCriticalPoint,
+    MonkeySaddle,
+    Quadratic,
+    RunningExample,
+    Saddle,
+    Surface,
+    surface,
+    surface_names,
+)
+from landscape.training import (
+    StepInfo,
+    Trajectory,
+    minimize,
+    train,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "MLP",
     "AdagradState",
     "AdamState",
+    "Classification",
+    "CriticalPoint",
+    "CriticalPointSearch",
+    "CurvatureExtremes",
+    "Dataset",
     "DerivativeCheck",
+    "DoubleWell",
+    "EigenResult",
+    "EscapeDirection",
     "Finding",
     "GDState",
+    "HessianOperator",
+    "Himmelblau",
+    "KnownCriticalPoint",
     "LineSearchResult",
     "LionState",
     "LogReadError",
     "MomentumParameters",
     "MomentumState",
+    "MonkeySaddle",
+    "NetworkObjective",
     "Objective",
+    "ParamBlock",
+    "PositiveFraction",
+    "PowerIterationResult",
+    "Quadratic",
+    "QuadraticDecayFit",
     "RMSPropState",
+    "Rastrigin",
     "Report",
+    "Rosenbrock",
+    "RunningExample",
+    "Saddle",
+    "SixHumpCamel",
+    "SpectralDensity",
     "StepInfo",
+    "Surface",
+    "TraceEstimate",
     "TrainingLog",
     "Trajectory",
+    "TridiagonalBatch",
     "UpdateRule",
     "WolfeCheck",
     "adagrad",
@@ -97,9 +203,14 @@ __all__ = [
     "armijo_backtracking",
     "check_grad",
     "check_hvp",
+    "classify",
+    "classify_curvature",
     "clip_by_global_norm",
     "constant",
     "cosine_decay",
+    "count_negative_eigenvalues",
+    "curvature_extremes",
+    "dense_spectrum",
     "detect_divergence",
     "detect_generalization_gap",
     "detect_loss_spikes",
@@ -109,22 +220,40 @@ __all__ = [
     "detect_slow_progress",
     "detect_update_ratio",
     "diagnose",
+    "escape_direction",
     "exact_line_search",
     "exact_line_search_quadratic",
     "exponential_decay",
+    "find_critical_points",
+    "fit_quadratic_decay",
     "from_function",
+    "gaussian_blobs",
     "gd",
+    "goe_matrices",
+    "goe_positive_fraction",
+    "goe_tridiagonal",
+    "grid_starts",
+    "hutchinson_trace",
     "linear_warmup",
     "lion",
     "make_rule",
     "minimize",
+    "mlp_objective",
     "momentum",
     "nesterov",
     "nesterov_parameters",
     "polyak_momentum_parameters",
+    "power_iteration",
+    "random_starts",
     "read_log",
     "rmsprop",
+    "slq_density",
     "step_decay",
+    "surface",
+    "surface_names",
+    "teacher_student",
+    "top_eigenpairs",
     "train",
+    "two_spirals",
     "wolfe_conditions",
 ]

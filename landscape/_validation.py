@@ -15,6 +15,8 @@ import numpy as np
 
 __all__ = [
     "as_batch",
+    "as_matrix",
+    "as_points",
     "as_rng",
     "as_series",
     "as_symmetric_matrix",
@@ -24,6 +26,7 @@ __all__ = [
     "check_nonnegative",
     "check_positive",
     "check_positive_int",
+    "check_real",
 ]
 
 
@@ -108,6 +111,52 @@ def as_batch(x: Any, name: str = "thetas", dim: int | None = None) -> np.ndarray
     return arr
 
 
+def as_points(x: Any, name: str = "theta", dim: int | None = None) -> np.ndarray:
+    """Return ``x`` as a new finite float64 array of points, shape ``(..., dim)``.
+
+    The last axis holds the coordinates; any leading axes (a grid, a batch) are kept. A
+    scalar is accepted when ``dim`` is 1 and becomes shape ``(1,)``.
+    """
+    arr = _as_float_array(x, name)
+    if arr.ndim == 0:
+        if dim not in (None, 1):
+            raise ValueError(f"`{name}` must have shape (..., {dim}), got a scalar.")
+        arr = arr.reshape(1)
+    if dim is not None and arr.shape[-1] != dim:
+        raise ValueError(
+            f"`{name}` must have shape (..., {dim}) (last axis = coordinates), "
+            f"got shape {arr.shape}."
+        )
+    if arr.shape[-1] == 0:
+        raise ValueError(f"`{name}` must not have an empty last axis.")
+    _check_finite(arr, name)
+    return arr
+
+
+def as_matrix(x: Any, name: str = "X", cols: int | None = None, min_rows: int = 1) -> np.ndarray:
+    """Return ``x`` as a new finite float64 matrix of shape ``(n, cols)`` with ``n >= min_rows``.
+
+    Unlike :func:`as_batch`, a 1-D input is rejected rather than promoted: a data matrix
+    with one sample and a vector of features are easy to confuse.
+    """
+    arr = _as_float_array(x, name)
+    if arr.ndim != 2:
+        raise ValueError(
+            f"`{name}` must be a 2-D array of shape (n, "
+            + (str(cols) if cols is not None else "d")
+            + f"), got an array of shape {arr.shape}."
+        )
+    if cols is not None and arr.shape[1] != cols:
+        raise ValueError(f"`{name}` must have shape (n, {cols}), got shape {arr.shape}.")
+    if arr.shape[0] < min_rows:
+        raise ValueError(
+            f"`{name}` must have at least {min_rows} row{'s' if min_rows != 1 else ''}, "
+            f"got shape {arr.shape}."
+        )
+    _check_finite(arr, name)
+    return arr
+
+
 def as_symmetric_matrix(x: Any, name: str = "hessian", rtol: float = 1e-8) -> np.ndarray:
     """Return ``x`` as a finite, square, symmetric float64 matrix.
 
@@ -137,6 +186,11 @@ def _check_real(value: Any, name: str) -> float:
     if not np.isfinite(value):
         raise ValueError(f"`{name}` must be finite, got {value}.")
     return value
+
+
+def check_real(value: Any, name: str) -> float:
+    """Return ``value`` as a float, requiring a finite real number (not a bool)."""
+    return _check_real(value, name)
 
 
 def check_positive(value: Any, name: str) -> float:

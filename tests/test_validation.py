@@ -104,3 +104,34 @@ def test_as_rng():
         v.as_rng(1.5)
     with pytest.raises(ValueError, match="non-negative"):
         v.as_rng(-1)
+
+
+def test_as_points_keeps_leading_axes_and_copies():
+    grid = np.zeros((3, 4, 2), dtype=int)
+    out = v.as_points(grid, "p", 2)
+    assert out.shape == (3, 4, 2) and out.dtype == np.float64
+    out[0, 0, 0] = 5.0
+    assert grid[0, 0, 0] == 0
+    assert v.as_points(0.5, "p", 1).shape == (1,)
+
+
+@pytest.mark.parametrize(
+    ("value", "dim", "match"),
+    [
+        (0.5, 2, r"shape \(\.\.\., 2\), got a scalar"),
+        (np.zeros((4, 3)), 2, r"shape \(\.\.\., 2\) \(last axis = coordinates\)"),
+        (np.zeros((4, 0)), None, "must not have an empty last axis"),
+        (np.array([[0.0, np.nan]]), 2, "finite"),
+    ],
+)
+def test_as_points_errors(value, dim, match):
+    with pytest.raises(ValueError, match=match):
+        v.as_points(value, "p", dim)
+
+
+def test_check_real():
+    assert v.check_real(3, "x") == 3.0
+    with pytest.raises(TypeError, match="`x` must be a real number"):
+        v.check_real(True, "x")
+    with pytest.raises(ValueError, match="`x` must be finite"):
+        v.check_real(float("nan"), "x")
