@@ -22,6 +22,13 @@ from landscape.benchmarks import (
     Rosenbrock,
     SixHumpCamel,
 )
+from landscape.convergence import (
+    GradientFlow,
+    gradient_flow,
+    iterations_to_tolerance,
+    pl_ratios,
+    quadratic_rate,
+)
 from landscape.critical import (
     Classification,
     EscapeDirection,
@@ -164,6 +171,7 @@ __all__ = [
     "EscapeDirection",
     "Finding",
     "GDState",
+    "GradientFlow",
     "HessianOperator",
     "Himmelblau",
     "KnownCriticalPoint",
@@ -232,8 +240,10 @@ __all__ = [
     "goe_matrices",
     "goe_positive_fraction",
     "goe_tridiagonal",
+    "gradient_flow",
     "grid_starts",
     "hutchinson_trace",
+    "iterations_to_tolerance",
     "linear_warmup",
     "lion",
     "make_rule",
@@ -242,8 +252,10 @@ __all__ = [
     "momentum",
     "nesterov",
     "nesterov_parameters",
+    "pl_ratios",
     "polyak_momentum_parameters",
     "power_iteration",
+    "quadratic_rate",
     "random_starts",
     "read_log",
     "rmsprop",
