@@ -86,6 +86,12 @@ from landscape.optim import (
     nesterov_parameters,
     polyak_momentum_parameters,
 )
+from landscape.plotting import (
+    plot_contour,
+    plot_profile,
+    plot_surface,
+    use_style,
+)
 from landscape.random_matrix import (
     PositiveFraction,
     QuadraticDecayFit,
@@ -229,6 +235,9 @@ __all__ = [
     "nesterov_parameters",
     "normalize_directions",
     "pca_directions",
+    "plot_contour",
+    "plot_profile",
+    "plot_surface",
     "polyak_momentum_parameters",
     "power_iteration",
     "random_directions",
@@ -245,5 +254,6 @@ __all__ = [
     "top_eigenpairs",
     "train",
     "two_spirals",
+    "use_style",
     "wolfe_conditions",
 ]
