@@ -174,7 +174,13 @@ def plot_contour(
     filled = ax.contourf(slice_.alphas, slice_.betas, shown, levels=lv, cmap=cmap, norm=norm)
     ax.contour(slice_.alphas, slice_.betas, shown, levels=lv, colors="k", linewidths=0.3)
     if colorbar:
-        ax.figure.colorbar(filled, ax=ax, label="loss")
+        bar = ax.figure.colorbar(filled, ax=ax, label="loss")
+        if log_scale:  # a few plain tick labels instead of one per level in 10^x form
+            from matplotlib.ticker import FormatStrFormatter
+
+            bar.set_ticks(lv[:: max(1, len(lv) // 5)])
+            bar.ax.yaxis.set_major_formatter(FormatStrFormatter("%.3g"))
+            bar.ax.minorticks_off()
     if trajectory is not None:
         coords = slice_.project(_trajectory_params(trajectory))
         ax.plot(coords[:, 0], coords[:, 1], color="white", lw=2.2)
@@ -291,7 +297,8 @@ def plot_profile(
     log_scale : bool, optional
         Logarithmic loss axis.
     **line_kwargs
-        Passed to every :meth:`~matplotlib.axes.Axes.plot` call (e.g. ``color``, ``lw``).
+        Passed to every :meth:`~matplotlib.axes.Axes.plot` call (e.g. ``color``, ``lw``;
+        a ``label`` here overrides ``labels``).
 
     Returns
     -------
@@ -325,7 +332,7 @@ def plot_profile(
     ax = _axes(ax)
     for i, item in enumerate(items):
         label = labels[i] if labels is not None else (item.label if len(items) > 1 else None)
-        ax.plot(item.alphas, item.losses, label=label, **line_kwargs)
+        ax.plot(item.alphas, item.losses, **{"label": label, **line_kwargs})
     if log_scale:
         ax.set_yscale("log")
     ax.set(xlabel=r"$\alpha$", ylabel="loss")

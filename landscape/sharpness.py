@@ -206,7 +206,7 @@ class SharpnessReport:
     lambda_max : float
         Largest Hessian eigenvalue.
     trace : float
-        Trace of the Hessian (exact, or a Hutchinson estimate).
+        Trace of the Hessian (a Hutchinson estimate, or exact).
     epsilon_sharpness : float
         Keskar et al.'s measure, in percent.
     average_sharpness : float
@@ -599,7 +599,7 @@ def sharpness_report(
     radius: float = 0.05,
     average_radius: float = 0.5,
     adaptive_radius: float = 0.5,
-    trace_probes: int | None = None,
+    trace_probes: int | None = 100,
     rng: int | np.random.Generator = 0,
 ) -> SharpnessReport:
     """Every sharpness measure of this module at one point.
@@ -618,11 +618,15 @@ def sharpness_report(
         Radius of :func:`~landscape.average_sharpness`.
     adaptive_radius : float, optional
         Radius of the adaptive :func:`~landscape.sam_sharpness` (with ``eta = 0``).
-    trace_probes : int, optional
-        ``None`` for the exact trace from ``objective.hessian`` (``d`` Hessian-vector
-        products), or a number of probes for :func:`~landscape.hutchinson_trace`.
+    trace_probes : int or None, optional
+        Number of Rademacher probes of :func:`~landscape.hutchinson_trace` (one
+        Hessian-vector product each; exact for a diagonal Hessian), or ``None`` for the
+        exact trace from ``objective.hessian`` (``d`` products: slow for large ``d``).
     rng : int or numpy.random.Generator, optional
-        Seed or generator for the random parts (Lanczos start, samples, probes).
+        Seed or generator. It is split (``Generator.spawn``) into four independent
+        streams, in order: the Lanczos start, the trace probes, the box samples of
+        :func:`~landscape.epsilon_sharpness` and the directions of
+        :func:`~landscape.average_sharpness`.
 
     Returns
     -------
@@ -658,23 +662,28 @@ def sharpness_report(
 
     dim = _require_objective(objective)
     theta = as_vector(theta, "theta", dim)
-    gen = as_rng(rng)
+    if trace_probes is not None:
+        trace_probes = check_positive_int(trace_probes, "trace_probes", minimum=2)
+    # One independent child stream per random part: changing one setting (say, the trace
+    # method) leaves the samples of the others unchanged.
+    lanczos_rng, trace_rng, box_rng, average_rng = as_rng(rng).spawn(4)
     loss = float(objective.value(theta))
     if dim == 1:
         lambda_max = float(np.asarray(objective.hessian(theta)).reshape(()))
     else:
-        lambda_max = float(top_eigenpairs(objective, theta, tol=1e-6, rng=gen).eigenvalues[0])
+        top = top_eigenpairs(objective, theta, tol=1e-6, rng=lanczos_rng)
+        lambda_max = float(top.eigenvalues[0])
     if trace_probes is None:
         trace = float(np.trace(np.asarray(objective.hessian(theta))))
     else:
-        probes = check_positive_int(trace_probes, "trace_probes", minimum=2)
-        trace = hutchinson_trace(objective, theta, num_probes=probes, rng=gen).estimate
+        trace = hutchinson_trace(objective, theta, num_probes=trace_probes, rng=trace_rng)
+        trace = trace.estimate
     return SharpnessReport(
         loss=loss,
         lambda_max=lambda_max,
         trace=trace,
-        epsilon_sharpness=epsilon_sharpness(objective, theta, epsilon, rng=gen).sharpness,
-        average_sharpness=average_sharpness(objective, theta, average_radius, rng=gen).mean,
+        epsilon_sharpness=epsilon_sharpness(objective, theta, epsilon, rng=box_rng).sharpness,
+        average_sharpness=average_sharpness(objective, theta, average_radius, rng=average_rng).mean,
         sam_sharpness=sam_sharpness(objective, theta, radius),
         adaptive_sam_sharpness=sam_sharpness(objective, theta, adaptive_radius, adaptive=True),
     )

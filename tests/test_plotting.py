@@ -60,6 +60,9 @@ def test_contour_marks_anchor_points_with_labels():
     ax = ls.plot_contour(s, point_labels=["A", "B", "C"], mark_center=False, log_scale=True)
     texts = [t.get_text() for t in ax.texts]
     assert texts == ["A", "B", "C"]
+    ax.figure.canvas.draw()
+    ticks = [t.get_text() for t in ax.figure.axes[-1].get_yticklabels()]
+    assert 2 <= len(ticks) <= 6 and not any("10^" in t for t in ticks), ticks  # plain labels
     marker_line = ax.lines[-1]
     np.testing.assert_allclose(np.column_stack(marker_line.get_data()), s.points)
     default = ls.plot_contour(s)

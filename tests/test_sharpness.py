@@ -174,14 +174,26 @@ def test_sharpness_report_on_a_quadratic():
     a = np.array([4.0, 1.0, 0.25])
     f = quadratic(a)
     theta = np.array([0.1, -0.2, 0.3])
-    report = ls.sharpness_report(f, theta, epsilon=0.01, radius=0.05)
+    report = ls.sharpness_report(f, theta, epsilon=0.01, radius=0.05, trace_probes=None)
     assert report.lambda_max == pytest.approx(4.0, rel=1e-10)  # Lanczos tol 1e-6 -> ~1e-12
     assert report.trace == pytest.approx(5.25, rel=1e-14)  # exact trace: sum of d HVPs
     assert report.loss == f.value(theta)
     assert report.sam_sharpness == ls.sam_sharpness(f, theta, 0.05)
-    assert report.epsilon_sharpness == ls.epsilon_sharpness(f, theta, 0.01, rng=0).sharpness
+    streams = np.random.default_rng(0).spawn(4)  # Lanczos, trace, box, average
+    assert (
+        report.epsilon_sharpness == ls.epsilon_sharpness(f, theta, 0.01, rng=streams[2]).sharpness
+    )
+    average = ls.average_sharpness(f, theta, 0.5, rng=streams[3]).mean
+    assert report.average_sharpness == average
+    # the trace method does not change the other random parts
+    assert ls.sharpness_report(f, theta, epsilon=0.01).average_sharpness == average
     hutch = ls.sharpness_report(f, theta, trace_probes=10)
     assert hutch.trace == pytest.approx(5.25, rel=1e-14)  # Rademacher probes: exact on diagonals
+    net, point = relu_net()
+    exact = np.trace(net.hessian(point))
+    estimate = ls.sharpness_report(net, point).trace  # default: 100 Hutchinson probes
+    stderr = ls.hutchinson_trace(net, point, num_probes=100, rng=0).stderr
+    assert abs(estimate - exact) < 4 * stderr and estimate != exact
     names = list(report.as_dict())
     assert names[:3] == ["loss", "lambda_max", "trace"] and len(names) == 7
     one = ls.sharpness_report(quadratic([2.0]), np.array([0.5]))
