@@ -43,7 +43,7 @@ STYLE: Mapping[str, Any] = MappingProxyType(
 
 
 def use_style() -> None:
-    """Apply :data:`STYLE` to matplotlib's global rcParams.
+    """Apply the book's style (``landscape.plotting.STYLE``) to matplotlib's rcParams.
 
     Returns
     -------

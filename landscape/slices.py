@@ -110,9 +110,13 @@ class Directions:
     values: np.ndarray | None = None
 
     def __post_init__(self) -> None:
-        self.vectors.flags.writeable = False
-        if self.values is not None:
-            self.values.flags.writeable = False
+        # Own read-only copies: freezing never touches an array the caller still holds.
+        for name in ("vectors", "values"):
+            arr = getattr(self, name)
+            if arr is not None:
+                arr = np.array(arr, dtype=float)
+                arr.flags.writeable = False
+                object.__setattr__(self, name, arr)
 
     @property
     def num_directions(self) -> int:
@@ -236,7 +240,9 @@ class Slice:
         for name in ("alphas", "betas", "losses", "center", "points"):
             arr = getattr(self, name)
             if arr is not None:
+                arr = np.array(arr, dtype=float)
                 arr.flags.writeable = False
+                object.__setattr__(self, name, arr)
 
     @property
     def ndim(self) -> int:

@@ -406,7 +406,10 @@ def test_records_repr_and_labels():
     s = ls.slice_1d(f, theta, dirs, num_points=3)
     assert s.directions.num_directions == 1 and s.label == dirs.label
     assert repr(s).startswith("Slice(ndim=1, grid=(3,), kind='random'")
-    custom = ls.Directions(np.eye(2), "custom", "none")
+    mine = np.eye(2)
+    custom = ls.Directions(mine, "custom", "none")
+    mine[0, 0] = 5.0  # the record holds its own copy; the caller's array stays writable
+    assert custom.vectors[0, 0] == 1.0 and not custom.vectors.flags.writeable
     assert custom.label == "custom directions (unnormalized)"
     assert (
         ls.slice_through_points(ls.surface("saddle"), np.eye(2)).label == "through the given points"
