@@ -47,6 +47,13 @@ from landscape.density import (
     hutchinson_trace,
     slq_density,
 )
+from landscape.directions import (
+    Directions,
+    hessian_directions,
+    normalize_directions,
+    pca_directions,
+    random_directions,
+)
 from landscape.linesearch import (
     LineSearchResult,
     WolfeCheck,
@@ -102,6 +109,10 @@ from landscape.random_matrix import (
     goe_positive_fraction,
     goe_tridiagonal,
 )
+from landscape.rescaling import (
+    Rescaling,
+    rescale_layers,
+)
 from landscape.sam import (
     sam,
 )
@@ -115,21 +126,14 @@ from landscape.schedules import (
 from landscape.sharpness import (
     AverageSharpness,
     EpsilonSharpness,
-    Rescaling,
     SharpnessReport,
     average_sharpness,
     epsilon_sharpness,
-    rescale_layers,
     sam_sharpness,
     sharpness_report,
 )
 from landscape.slices import (
-    Directions,
     Slice,
-    hessian_directions,
-    normalize_directions,
-    pca_directions,
-    random_directions,
     slice_1d,
     slice_2d,
     slice_through_points,
