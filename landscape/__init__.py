@@ -56,11 +56,6 @@ from landscape.density import (
     slq_density,
     spectral_gap,
 )
-from landscape.linear_networks import (
-    AutoencoderCriticalPoint,
-    DeepLinearAutoencoder,
-    autoencoder_critical_points,
-)
 from landscape.diagnostics import (
     Finding,
     LogReadError,
@@ -76,6 +71,18 @@ from landscape.diagnostics import (
     detect_update_ratio,
     diagnose,
     read_log,
+)
+from landscape.directions import (
+    Directions,
+    hessian_directions,
+    normalize_directions,
+    pca_directions,
+    random_directions,
+)
+from landscape.linear_networks import (
+    AutoencoderCriticalPoint,
+    DeepLinearAutoencoder,
+    autoencoder_critical_points,
 )
 from landscape.linesearch import (
     LineSearchResult,
@@ -122,6 +129,12 @@ from landscape.perturbed import (
     noisy_gd,
     perturbed_gd,
 )
+from landscape.plotting import (
+    plot_contour,
+    plot_profile,
+    plot_surface,
+    use_style,
+)
 from landscape.random_matrix import (
     PositiveFraction,
     QuadraticDecayFit,
@@ -132,6 +145,10 @@ from landscape.random_matrix import (
     goe_positive_fraction,
     goe_tridiagonal,
 )
+from landscape.rescaling import (
+    Rescaling,
+    rescale_layers,
+)
 from landscape.saddles import (
     CurvatureStep,
     Escape,
@@ -140,12 +157,30 @@ from landscape.saddles import (
     negative_curvature_step,
     predicted_escape_time,
 )
+from landscape.sam import (
+    sam,
+)
 from landscape.schedules import (
     constant,
     cosine_decay,
     exponential_decay,
     linear_warmup,
     step_decay,
+)
+from landscape.sharpness import (
+    AverageSharpness,
+    EpsilonSharpness,
+    SharpnessReport,
+    average_sharpness,
+    epsilon_sharpness,
+    sam_sharpness,
+    sharpness_report,
+)
+from landscape.slices import (
+    Slice,
+    slice_1d,
+    slice_2d,
+    slice_through_points,
 )
 from landscape.spectrum import (
     CurvatureExtremes,
@@ -190,6 +225,7 @@ __all__ = [
     "AdagradState",
     "AdamState",
     "AutoencoderCriticalPoint",
+    "AverageSharpness",
     "Classification",
     "CriticalPoint",
     "CriticalPointSearch",
@@ -199,8 +235,10 @@ __all__ = [
     "Dataset",
     "DeepLinearAutoencoder",
     "DerivativeCheck",
+    "Directions",
     "DoubleWell",
     "EigenResult",
+    "EpsilonSharpness",
     "Escape",
     "EscapeDirection",
     "Finding",
@@ -228,10 +266,13 @@ __all__ = [
     "RMSPropState",
     "Rastrigin",
     "Report",
+    "Rescaling",
     "Rosenbrock",
     "RunningExample",
     "Saddle",
+    "SharpnessReport",
     "SixHumpCamel",
+    "Slice",
     "SpectralDensity",
     "SpectralGap",
     "Stationarity",
@@ -249,6 +290,7 @@ __all__ = [
     "adamw",
     "armijo_backtracking",
     "autoencoder_critical_points",
+    "average_sharpness",
     "check_grad",
     "check_hvp",
     "classify",
@@ -269,6 +311,7 @@ __all__ = [
     "detect_slow_progress",
     "detect_update_ratio",
     "diagnose",
+    "epsilon_sharpness",
     "escape_direction",
     "exact_line_search",
     "exact_line_search_quadratic",
@@ -283,6 +326,7 @@ __all__ = [
     "goe_tridiagonal",
     "gradient_flow",
     "grid_starts",
+    "hessian_directions",
     "hutchinson_trace",
     "iterations_to_tolerance",
     "linear_warmup",
@@ -296,15 +340,28 @@ __all__ = [
     "nesterov",
     "nesterov_parameters",
     "noisy_gd",
+    "normalize_directions",
+    "pca_directions",
     "perturbed_gd",
     "pl_ratios",
+    "plot_contour",
+    "plot_profile",
+    "plot_surface",
     "polyak_momentum_parameters",
     "power_iteration",
     "predicted_escape_time",
     "quadratic_rate",
+    "random_directions",
     "random_starts",
     "read_log",
+    "rescale_layers",
     "rmsprop",
+    "sam",
+    "sam_sharpness",
+    "sharpness_report",
+    "slice_1d",
+    "slice_2d",
+    "slice_through_points",
     "slq_density",
     "spectral_gap",
     "step_decay",
@@ -315,5 +372,6 @@ __all__ = [
     "track_curvature",
     "train",
     "two_spirals",
+    "use_style",
     "wolfe_conditions",
 ]
