@@ -724,27 +724,32 @@ def fit_curve(
 
     state = rule.init(c)
     stop_reason, step = "num_steps", 0
-    for step in range(num_steps):
-        if step % record_every == 0:
-            record(step, c)
-        ts = gen.uniform(0.0, 1.0, num_samples)
-        weights = _coefficients(kind, ts)
-        g = sampled_grad(c, ts, weights)
-        if rule.needs_grad_fn:
-            update, state = rule.update(
-                g, state, c, lambda theta, ts=ts, weights=weights: sampled_grad(theta, ts, weights)
-            )
+    # Overflow is how a divergence announces itself: it is recorded, not warned about.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for step in range(num_steps):
+            if step % record_every == 0:
+                record(step, c)
+            ts = gen.uniform(0.0, 1.0, num_samples)
+            weights = _coefficients(kind, ts)
+            g = sampled_grad(c, ts, weights)
+            if rule.needs_grad_fn:
+                update, state = rule.update(
+                    g,
+                    state,
+                    c,
+                    lambda theta, ts=ts, weights=weights: sampled_grad(theta, ts, weights),
+                )
+            else:
+                update, state = rule.update(g, state, c)
+            new_c = c + update
+            if not np.all(np.isfinite(new_c)):
+                stop_reason = "diverged"
+                break
+            c = new_c
         else:
-            update, state = rule.update(g, state, c)
-        new_c = c + update
-        if not np.all(np.isfinite(new_c)):
-            stop_reason = "diverged"
-            break
-        c = new_c
-    else:
-        step = num_steps
-    if not steps or steps[-1] != step:
-        record(step, c)
+            step = num_steps
+        if not steps or steps[-1] != step:
+            record(step, c)
     curve = Curve(kind, theta_a, c, theta_b)
     return CurveFit(
         curve,
