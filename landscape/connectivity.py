@@ -422,7 +422,7 @@ def loss_barrier(losses: Any) -> float:
     -----
     .. math:: B = \max_{t} L(\theta(t)) - \tfrac12\big(L(\theta(0)) + L(\theta(1))\big),
 
-    the convention of Ainsworth et al. (2022). Frankle et al. (2020) and Entezari et al.
+    the convention of Ainsworth et al. (2023). Frankle et al. (2020) and Entezari et al.
     (2022) subtract the linear interpolation :math:`(1 - t) L(\theta(0)) + t L(\theta(1))`
     inside the maximum instead; the two agree when the endpoint losses are equal, which
     they nearly are for two trained networks.

@@ -6,7 +6,7 @@ network computes: every trained network is one of at least
 :math:`\prod_l h_l!` equivalent points (:func:`~landscape.permutation_count`). Two
 networks trained from different seeds can therefore differ by a permutation as well as by
 a genuinely different solution; :func:`~landscape.align_networks` removes the
-permutation by *weight matching* (Ainsworth, Hayase and Srinivasa 2022), after which the
+permutation by *weight matching* (Ainsworth, Hayase and Srinivasa 2023), after which the
 straight line between them can be measured again (:func:`~landscape.linear_path`).
 
 Permutations are integer index arrays, one per hidden layer: ``perm[i] = j`` means that
