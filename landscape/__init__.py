@@ -28,6 +28,9 @@ from landscape.benchmarks import (
     Rosenbrock,
     SixHumpCamel,
 )
+from landscape.cliff import (
+    Cliff,
+)
 from landscape.connectivity import (
     Curve,
     CurveFit,
@@ -94,6 +97,10 @@ from landscape.directions import (
     pca_directions,
     random_directions,
 )
+from landscape.ensembles import (
+    Ensemble,
+    run_ensemble,
+)
 from landscape.linear_networks import (
     AutoencoderCriticalPoint,
     DeepLinearAutoencoder,
@@ -157,6 +164,14 @@ from landscape.plotting import (
     plot_profile,
     plot_surface,
     use_style,
+)
+from landscape.preconditioning import (
+    effective_learning_rates,
+    effective_weight_decay,
+)
+from landscape.propagation import (
+    SignalPropagation,
+    signal_propagation,
 )
 from landscape.random_matrix import (
     PositiveFraction,
@@ -251,6 +266,7 @@ __all__ = [
     "AutoencoderCriticalPoint",
     "AverageSharpness",
     "Classification",
+    "Cliff",
     "CriticalPoint",
     "CriticalPointSearch",
     "CurvatureExtremes",
@@ -264,6 +280,7 @@ __all__ = [
     "Directions",
     "DoubleWell",
     "EigenResult",
+    "Ensemble",
     "EpsilonSharpness",
     "Escape",
     "EscapeDirection",
@@ -299,6 +316,7 @@ __all__ = [
     "RunningExample",
     "Saddle",
     "SharpnessReport",
+    "SignalPropagation",
     "SixHumpCamel",
     "Slice",
     "SpectralDensity",
@@ -342,6 +360,8 @@ __all__ = [
     "detect_slow_progress",
     "detect_update_ratio",
     "diagnose",
+    "effective_learning_rates",
+    "effective_weight_decay",
     "epsilon_sharpness",
     "escape_direction",
     "exact_line_search",
@@ -394,9 +414,11 @@ __all__ = [
     "read_log",
     "rescale_layers",
     "rmsprop",
+    "run_ensemble",
     "sam",
     "sam_sharpness",
     "sharpness_report",
+    "signal_propagation",
     "slice_1d",
     "slice_2d",
     "slice_through_points",
