@@ -184,9 +184,9 @@ def effective_weight_decay(rule: UpdateRule, state: Any) -> np.ndarray:
     adam_l2 [9.9e-05 5.0e-03]
     """
     name = _base_name(rule)
-    if name not in _ADAPTIVE + ("lion",):
+    if name not in (*_ADAPTIVE, "lion"):
         raise ValueError(
-            f"`rule` must be one of {', '.join(_ADAPTIVE + ('lion',))} (optionally "
+            f"`rule` must be one of {', '.join((*_ADAPTIVE, 'lion'))} (optionally "
             f"clipped), got {rule.name!r}."
         )
     count = _count(state)

@@ -13,7 +13,7 @@ def test_derivatives_match_finite_differences(height, steepness, position):
     cliff = ls.Cliff(height, steepness, position)
     gen = np.random.default_rng(0)
     checked = 0
-    for theta in gen.uniform(-1, 1, size=(10, 2)) + [position, 0.0]:
+    for theta in gen.uniform(-1, 1, size=(10, 2)) + np.array([position, 0.0]):
         assert ls.check_grad(cliff, theta).ok
         assert ls.check_hvp(cliff, theta).ok
         checked += 1
