@@ -34,6 +34,7 @@ from landscape._validation import (
     check_nonnegative,
     check_positive,
     check_positive_int,
+    read_only_copy,
 )
 
 __all__ = [
@@ -137,7 +138,7 @@ class EpsilonSharpness:
     num_value_evals: int
 
     def __post_init__(self) -> None:
-        self.delta.flags.writeable = False
+        object.__setattr__(self, "delta", read_only_copy(self.delta))
 
     def __repr__(self) -> str:
         return (
@@ -180,7 +181,7 @@ class AverageSharpness:
     adaptive: bool
 
     def __post_init__(self) -> None:
-        self.increases.flags.writeable = False
+        object.__setattr__(self, "increases", read_only_copy(self.increases))
 
     def __repr__(self) -> str:
         return (

@@ -354,3 +354,23 @@ def test_bad_objectives_and_curves():
         curve.points([0.5, 1.5])
     with pytest.raises(ValueError, match="`ts` must not be empty"):
         curve.coefficients([])
+
+
+def test_records_freeze_copies_not_the_callers_arrays():
+    ts, losses, acc = np.linspace(0, 1, 3), np.array([0.1, 0.5, 0.2]), np.ones(3)
+    path = ls.PathProfile(ts, losses, acc, 0.35, 0.5, "linear")
+    curve = ls.Curve("bezier", [0.0], [1.0], [0.0])
+    steps, means, barriers = np.array([0, 1]), np.array([1.0, 0.5]), np.array([0.3, 0.1])
+    fit = ls.CurveFit(curve, steps, means, barriers, 2, "num_steps", "gd")
+    for arr in (ts, losses, acc, steps, means, barriers):
+        assert arr.flags.writeable  # the caller's arrays stay writable
+    losses[0] = 9.0
+    assert path.losses[0] == 0.1 and not path.losses.flags.writeable
+    assert not fit.barriers.flags.writeable
+
+
+def test_objective_dim_must_be_a_positive_integer():
+    bad = BatchedOnly(2)
+    bad.dim = "2"
+    with pytest.raises(TypeError, match="positive integer `dim`"):
+        ls.linear_path(bad, [0.0, 0.0], [1.0, 1.0])
