@@ -315,7 +315,7 @@ def epsilon_sharpness(
     for :math:`K` = ``num_steps`` (the step of Madry et al.'s PGD), keeping the best
     iterate, plus ``num_random`` uniform samples. The paper maximized with L-BFGS-B
     instead; either way the result is a lower bound on the maximum. Random sampling
-    alone is a weak lower bound in high dimension: a random corner of the box is nearly
+    alone is a weak lower bound in high dimension: a random point of the box is nearly
     orthogonal to the gradient.
 
     References
