@@ -374,3 +374,21 @@ def test_objective_dim_must_be_a_positive_integer():
     bad.dim = "2"
     with pytest.raises(TypeError, match="positive integer `dim`"):
         ls.linear_path(bad, [0.0, 0.0], [1.0, 1.0])
+
+
+@pytest.mark.parametrize("kind", ["bezier", "polychain"])
+def test_every_step_draws_fresh_uniform_ts(kind):
+    f = ring()
+    a, b = np.array([1.0, 0.0]), np.array([-0.6, 0.8])
+    fit = ls.fit_curve(f, a, b, ls.gd(0.1), 3, kind=kind, num_samples=2, rng=5)
+    gen = np.random.default_rng(5)
+    c = 0.5 * (a + b)
+    for _ in range(3):
+        ts = gen.uniform(0.0, 1.0, 2)  # a new pair of t for every step
+        weights = ls.Curve(kind, a, c, b).coefficients(ts)
+        points = weights @ np.stack([a, c, b])
+        grad = np.mean([w[1] * f.grad(p) for w, p in zip(weights, points, strict=True)], axis=0)
+        c = c - 0.1 * grad
+    # the same few operations in a different order
+    np.testing.assert_allclose(fit.curve.control, c, atol=1e-14)
+    assert fit.num_grad_evals == 3 * 2
