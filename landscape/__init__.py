@@ -47,6 +47,10 @@ from landscape.density import (
     hutchinson_trace,
     slq_density,
 )
+from landscape.eos import (
+    SharpnessTrace,
+    track_sharpness,
+)
 from landscape.linesearch import (
     LineSearchResult,
     WolfeCheck,
@@ -113,6 +117,11 @@ from landscape.spectrum import (
     power_iteration,
     top_eigenpairs,
 )
+from landscape.stability import (
+    contraction_factors,
+    iteration_matrix,
+    stability_threshold,
+)
 from landscape.surfaces import (
     DoubleWell,
     KnownCriticalPoint,
@@ -167,6 +176,7 @@ __all__ = [
     "Rosenbrock",
     "RunningExample",
     "Saddle",
+    "SharpnessTrace",
     "SixHumpCamel",
     "SpectralDensity",
     "StepInfo",
@@ -187,6 +197,7 @@ __all__ = [
     "classify_curvature",
     "clip_by_global_norm",
     "constant",
+    "contraction_factors",
     "cosine_decay",
     "count_negative_eigenvalues",
     "curvature_extremes",
@@ -205,6 +216,7 @@ __all__ = [
     "goe_tridiagonal",
     "grid_starts",
     "hutchinson_trace",
+    "iteration_matrix",
     "linear_warmup",
     "lion",
     "make_rule",
@@ -218,11 +230,13 @@ __all__ = [
     "random_starts",
     "rmsprop",
     "slq_density",
+    "stability_threshold",
     "step_decay",
     "surface",
     "surface_names",
     "teacher_student",
     "top_eigenpairs",
+    "track_sharpness",
     "train",
     "two_spirals",
     "wolfe_conditions",
