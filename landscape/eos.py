@@ -399,7 +399,8 @@ def track_sharpness(
     hvp = getattr(objective, "hvp", None)
     if not callable(hvp):
         raise TypeError(
-            f"`objective` must provide hvp(theta, v) (an Objective), got {type(objective).__name__}."
+            "`objective` must provide hvp(theta, v) (an Objective), got "
+            f"{type(objective).__name__}."
         )
     if not isinstance(rule, UpdateRule):
         raise TypeError(f"`rule` must be an UpdateRule, got {type(rule).__name__}.")
