@@ -293,7 +293,7 @@ class NetworkObjective(Objective):
 
         Notes
         -----
-        Rows are processed in chunks whose intermediates fit in about 32 MiB, each chunk
+        Rows are processed in chunks whose intermediates fit in about 2 MiB, each chunk
         as one stacked pass (batched matrix products), so ``k`` products cost much less
         Python overhead than ``k`` calls of :meth:`~landscape.NetworkObjective.hvp`.
         """
@@ -375,7 +375,7 @@ class NetworkObjective(Objective):
 
         Notes
         -----
-        Each chunk of rows (intermediates of about 32 MiB) runs one stacked forward pass in
+        Each chunk of rows (intermediates of about 2 MiB) runs one stacked forward pass in
         a units-by-samples layout: the first layer is a single matrix product for the
         whole chunk, later layers are batched matrix products. There is no Python loop
         over rows; the cost is then dominated by the activation function itself.

