@@ -2,7 +2,8 @@
 
 nox -s book     build the HTML book (cached execution) into _build/html
 nox -s serve    rebuild and reload the book on every change
-nox -s tests    everything that decides green: pytest + doctests + a forced book build
+nox -s tests    everything that decides green: pytest + doctests, a forced strict book
+                build, then the built site in headless Chromium and as scripts
 nox -s lint     ruff check and ruff format --check
 nox -s bench    speed and memory benchmarks, printed as side-by-side ratios
 """
@@ -10,6 +11,7 @@ nox -s bench    speed and memory benchmarks, printed as side-by-side ratios
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import nox
@@ -68,11 +70,17 @@ def serve(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """Unit and property tests, doctests (package and book), and a forced, strict book build."""
+    """Everything that decides green, in order: unit and property tests with the doctests
+    of the package and of the book's pycon blocks; a forced, strict build of the book;
+    then the tests of the fresh build (tests/built_site): the pages in headless Chromium,
+    every page run as a plain script, the downloads, links and API reference, and the
+    execution cache. Arguments after `--` go to the first pytest run."""
     session.install("-e", ".[test,docs]")
     session.run("pytest", *session.posargs)
-    # -E re-reads every page so each one executes; -n -W --keep-going turns every warning
-    # (including unresolved cross-references) into a failure; cell errors abort the build.
+    # A fresh output folder (Sphinx never deletes the HTML of a removed page); -E re-reads
+    # every page so each one executes; -n -W --keep-going turns every warning (including
+    # unresolved cross-references) into a failure; cell errors abort the build.
+    shutil.rmtree(HTML, ignore_errors=True)
     session.run(
         *SPHINX[:-1],
         str(HTML),
@@ -84,6 +92,10 @@ def tests(session: nox.Session) -> None:
         "nb_execution_mode=force",
     )
     session.log(f"The book built cleanly into {HTML}")
+    # Browser tests need Chromium at /usr/bin/chromium (Debian/Ubuntu package `chromium`);
+    # without it they skip locally and fail in CI (CI=true).
+    session.run("pytest", "tests/built_site")
+    session.log(f"Screenshots of every page (light and dark) are in {BUILD / 'screenshots'}")
 
 
 @nox.session(python=PYTHON)

@@ -199,8 +199,23 @@ def _zeros(params: Any) -> np.ndarray:
     return _readonly(np.zeros_like(as_vector(params, "params")))
 
 
-def _beta(value: Any, name: str) -> float:
+def _beta(value: Any, name: str) -> float | Schedule:
+    """A momentum coefficient in [0, 1), or a schedule ``count -> beta`` checked when used."""
+    if callable(value):
+        return value
     return check_fraction(value, name)
+
+
+def _beta_at(beta: float | Schedule, count: int) -> float:
+    """The coefficient at ``count``; a schedule's value must lie in [0, 1)."""
+    if not callable(beta):
+        return beta
+    value = schedule_value(beta, count, "beta")
+    if value >= 1:
+        raise ValueError(
+            f"`beta` schedule must return values in [0, 1), got {value!r} at count {count}."
+        )
+    return value
 
 
 def _hyper(**kwargs: Any) -> Mapping[str, Any]:
@@ -274,8 +289,9 @@ def momentum(learning_rate: float | Schedule, beta: float = 0.9) -> UpdateRule:
     ----------
     learning_rate : float or callable
         Step size :math:`\\eta`, > 0, or a schedule ``count -> float``.
-    beta : float, optional
-        Momentum coefficient :math:`\\beta`, in [0, 1); 0 gives :func:`gd`.
+    beta : float or callable, optional
+        Momentum coefficient :math:`\\beta`, in [0, 1); 0 gives :func:`gd`. A schedule
+        ``count -> float`` gives :math:`\\beta_t`; its values must lie in [0, 1).
 
     Returns
     -------
@@ -285,16 +301,18 @@ def momentum(learning_rate: float | Schedule, beta: float = 0.9) -> UpdateRule:
     Raises
     ------
     TypeError
-        If an argument has the wrong type.
+        If an argument has the wrong type (also raised by ``update`` when a schedule
+        returns something that is not a real number).
     ValueError
-        If ``learning_rate <= 0`` or ``beta`` is outside [0, 1).
+        If ``learning_rate <= 0`` or ``beta`` is outside [0, 1) (raised by ``update``
+        when a ``beta`` schedule returns a value outside [0, 1)).
 
     Notes
     -----
     With velocity :math:`v_t` (``state.velocity``, :math:`v_0 = 0`):
 
     .. math::
-        v_{t+1} = \\beta v_t - \\eta_t g_t, \\qquad \\theta_{t+1} = \\theta_t + v_{t+1},
+        v_{t+1} = \\beta_t v_t - \\eta_t g_t, \\qquad \\theta_{t+1} = \\theta_t + v_{t+1},
 
     that is :math:`\\theta_{t+1} = \\theta_t - \\eta g_t + \\beta (\\theta_t -
     \\theta_{t-1})` for a constant rate. On a quadratic with curvature :math:`\\lambda`
@@ -326,7 +344,7 @@ def momentum(learning_rate: float | Schedule, beta: float = 0.9) -> UpdateRule:
     def update(grad, state, params):
         grad, params = _inputs(grad, params)
         eta = schedule_value(schedule, state.count)
-        velocity = beta * state.velocity - eta * grad
+        velocity = _beta_at(beta, state.count) * state.velocity - eta * grad
         return velocity.copy(), MomentumState(state.count + 1, _readonly(velocity))
 
     hyper = _hyper(learning_rate=learning_rate, beta=beta)
@@ -340,8 +358,11 @@ def nesterov(learning_rate: float | Schedule, beta: float = 0.9) -> UpdateRule:
     ----------
     learning_rate : float or callable
         Step size :math:`\\eta`, > 0, or a schedule ``count -> float``.
-    beta : float, optional
-        Momentum coefficient :math:`\\beta`, in [0, 1); 0 gives :func:`gd`.
+    beta : float or callable, optional
+        Momentum coefficient :math:`\\beta`, in [0, 1); 0 gives :func:`gd`. A schedule
+        ``count -> float`` gives :math:`\\beta_t`, e.g. ``lambda t: t / (t + 3)``, the
+        choice for convex functions with the :math:`O(1/t^2)` guarantee; its values must
+        lie in [0, 1).
 
     Returns
     -------
@@ -351,22 +372,27 @@ def nesterov(learning_rate: float | Schedule, beta: float = 0.9) -> UpdateRule:
     Raises
     ------
     TypeError
-        If an argument has the wrong type.
+        If an argument has the wrong type (also raised by ``update`` when a schedule
+        returns something that is not a real number).
     ValueError
-        If ``learning_rate <= 0`` or ``beta`` is outside [0, 1).
+        If ``learning_rate <= 0`` or ``beta`` is outside [0, 1) (raised by ``update``
+        when a ``beta`` schedule returns a value outside [0, 1)).
 
     Notes
     -----
     With velocity :math:`v_t` (:math:`v_0 = 0`):
 
     .. math::
-        v_{t+1} = \\beta v_t - \\eta_t g_t, \\qquad
-        \\theta_{t+1} = \\theta_t + \\beta v_{t+1} - \\eta_t g_t.
+        v_{t+1} = \\beta_{t-1} v_t - \\eta_t g_t, \\qquad
+        \\theta_{t+1} = \\theta_t + \\beta_t v_{t+1} - \\eta_t g_t.
 
-    For a constant rate this is exactly Nesterov's method written at the look-ahead
-    point: the classical form :math:`x_{t+1} = y_t - \\eta \\nabla f(y_t)`,
-    :math:`y_{t+1} = x_{t+1} + \\beta (x_{t+1} - x_t)` produces the same sequence
-    :math:`y_t = \\theta_t`, so no extra gradient evaluation is needed. On a quadratic
+    This is exactly Nesterov's method written at the look-ahead point: the classical
+    form :math:`x_{t+1} = y_t - \\eta_t \\nabla f(y_t)`, :math:`y_{t+1} = x_{t+1} +
+    \\beta_t (x_{t+1} - x_t)` produces the same sequence :math:`y_t = \\theta_t` (with
+    :math:`v_t = x_t - x_{t-1}`), so no extra gradient evaluation is needed. With
+    :math:`\\beta_t = t / (t + 3)` and :math:`\\eta \\le 1/L` on a convex, :math:`L`-smooth
+    :math:`f`, :math:`f(x_t) - f^\\star \\le 2 \\|x_0 - x^\\star\\|^2 / (\\eta (t + 1)^2)`
+    (the bound Su, Boyd and Candès state for this scheme). On a quadratic
     with curvature :math:`\\lambda` the iteration is stable if and only if
     :math:`0 < \\eta\\lambda < (2 + 2\\beta) / (1 + 2\\beta)`; see
     :func:`nesterov_parameters` for the standard pair.
@@ -376,7 +402,9 @@ def nesterov(learning_rate: float | Schedule, beta: float = 0.9) -> UpdateRule:
     Y. Nesterov, "A method of solving a convex programming problem with convergence rate
     O(1/k^2)", Soviet Mathematics Doklady 27, 1983. I. Sutskever, J. Martens, G. Dahl and
     G. Hinton, "On the importance of initialization and momentum in deep learning",
-    ICML 2013.
+    ICML 2013. W. Su, S. Boyd and E. J. Candès, "A differential equation for modeling
+    Nesterov's accelerated gradient method: theory and insights", NeurIPS 2014,
+    arXiv:1503.01243.
 
     Examples
     --------
@@ -396,8 +424,10 @@ def nesterov(learning_rate: float | Schedule, beta: float = 0.9) -> UpdateRule:
     def update(grad, state, params):
         grad, params = _inputs(grad, params)
         eta = schedule_value(schedule, state.count)
-        velocity = beta * state.velocity - eta * grad
-        step = beta * velocity - eta * grad
+        # v_0 = 0, so the coefficient before the first step is irrelevant: use 0.
+        previous = _beta_at(beta, state.count - 1) if state.count > 0 else 0.0
+        velocity = previous * state.velocity - eta * grad
+        step = _beta_at(beta, state.count) * velocity - eta * grad
         return step, MomentumState(state.count + 1, _readonly(velocity))
 
     hyper = _hyper(learning_rate=learning_rate, beta=beta)

@@ -652,3 +652,98 @@ def test_repr_is_compact():
     assert repr(ls.gd(ls.constant(0.5))) == "UpdateRule(gd(learning_rate=constant(value=0.5)))"
     assert repr(ls.gd(np.float64(0.5))) == "UpdateRule(gd(learning_rate=0.5))"
     assert repr(ls.momentum(1)) == "UpdateRule(momentum(learning_rate=1.0, beta=0.9))"
+
+
+# --------------------------------------------------------------------------------------
+# momentum coefficients as schedules
+
+
+def _path_of(rule, f, theta0, num_steps):
+    theta, state = np.array(theta0, dtype=float), rule.init(theta0)
+    path = [theta]
+    for _ in range(num_steps):
+        step, state = rule.update(f.grad(theta), state, theta)
+        theta = theta + step
+        path.append(theta)
+    return np.array(path)
+
+
+@pytest.mark.parametrize("constructor", [ls.momentum, ls.nesterov])
+def test_constant_beta_schedule_equals_float_beta(constructor):
+    f, _, _, _ = quadratic([0.5, 2.0, 4.0])
+    by_float = _path_of(constructor(0.1, beta=0.7), f, THETA0, 25)
+    by_schedule = _path_of(constructor(0.1, beta=ls.constant(0.7)), f, THETA0, 25)
+    np.testing.assert_array_equal(by_schedule, by_float)  # the same float operations
+
+
+def test_heavy_ball_with_a_beta_schedule_matches_the_two_step_form():
+    # theta_{t+1} = theta_t - eta g_t + beta_t (theta_t - theta_{t-1}), written directly.
+    f, _, _, _ = quadratic([0.5, 2.0, 4.0])
+    eta, betas = 0.1, [0.1 * (k % 5) for k in range(30)]
+    path = _path_of(ls.momentum(eta, beta=lambda t: betas[t]), f, THETA0, 30)
+    previous, theta = THETA0.copy(), THETA0.copy()
+    for t in range(30):
+        previous, theta = theta, theta - eta * f.grad(theta) + betas[t] * (theta - previous)
+        # Different association of the same sums: agreement to rounding.
+        np.testing.assert_allclose(path[t + 1], theta, rtol=1e-12, atol=1e-14)
+
+
+def test_nesterov_with_a_beta_schedule_matches_the_classical_form():
+    # x_{t+1} = y_t - eta grad f(y_t), y_{t+1} = x_{t+1} + beta_t (x_{t+1} - x_t), x_0 = y_0.
+    f, _, _, _ = quadratic([0.5, 2.0, 4.0])
+    eta = 0.2
+    path = _path_of(ls.nesterov(eta, beta=lambda t: t / (t + 3)), f, THETA0, 40)
+    x, y = THETA0.copy(), THETA0.copy()
+    for t in range(40):
+        x_new = y - eta * f.grad(y)
+        x, y = x_new, x_new + t / (t + 3) * (x_new - x)
+        np.testing.assert_allclose(path[t + 1], y, rtol=1e-12, atol=1e-14)  # rounding only
+
+
+def test_nesterov_convex_schedule_meets_the_o_one_over_t_squared_bound():
+    # f = 0.5 sum_i lam_i x_i^2 with lam spread from 1e-8 to 1 (no usable strong
+    # convexity), x* = 0, x_0 = ones: f(x_t) <= 2 ||x_0||^2 / (eta (t + 1)^2) with
+    # eta = 1/L, where x_{t+1} = theta_t - eta grad f(theta_t) is the gradient-step sequence.
+    lams = np.geomspace(1e-8, 1.0, 40)
+    f = ls.from_function(lambda x: 0.5 * float(lams @ x**2), 40, grad=lambda x: lams * x)
+    eta, x0, num_steps = 1.0 / lams[-1], np.ones(40), 400
+    traj = ls.minimize(f, x0, ls.nesterov(eta, beta=lambda t: t / (t + 3)), num_steps)
+    x = traj.params[:-1] - eta * lams * traj.params[:-1]
+    gaps = 0.5 * (x**2) @ lams
+    t = np.arange(1, num_steps + 1)
+    bound = 2.0 * float(x0 @ x0) / (eta * (t + 1.0) ** 2)
+    assert np.all(gaps <= bound), float(np.max(gaps / bound))
+    # Not vacuous: plain GD, whose loss decays like 1/t here, breaks the same bound.
+    gd = ls.minimize(f, x0, ls.gd(eta), num_steps, record_every=num_steps)
+    assert gd.final_loss > bound[-1], (gd.final_loss, bound[-1])
+
+
+@pytest.mark.parametrize("constructor", [ls.momentum, ls.nesterov])
+@pytest.mark.parametrize(
+    ("value", "error", "match"),
+    [
+        (1.0, ValueError, r"`beta` schedule must return values in \[0, 1\), got 1.0 at count"),
+        (-0.1, ValueError, "`beta` schedule must return finite non-negative values"),
+        (float("nan"), ValueError, "`beta` schedule must return finite non-negative values"),
+        (None, TypeError, "`beta` schedule must return a real number"),
+    ],
+)
+def test_bad_beta_schedule_values_are_rejected_when_used(constructor, value, error, match):
+    rule = constructor(0.1, beta=lambda t: value)  # accepted: checked at each update
+    with pytest.raises(error, match=match):
+        # Nesterov evaluates beta_t already in its first update.
+        state = rule.init(THETA0)
+        _, state = rule.update(G0, state, THETA0)
+        rule.update(G1, state, THETA0)
+
+
+def test_beta_schedule_values_in_range_are_accepted():
+    # The other side: 0 and values just below 1 pass.
+    for constructor in (ls.momentum, ls.nesterov):
+        path = _path_of(
+            constructor(0.01, beta=lambda t: 0.0 if t == 0 else 0.999),
+            ls.from_function(lambda x: float(x @ x), 3, grad=lambda x: 2 * x),
+            THETA0,
+            3,
+        )
+        assert np.all(np.isfinite(path))

@@ -42,7 +42,8 @@ def one_step_matrix(rule, hessian):
         z = np.zeros(size)
         z[j] = 1.0
         theta = z[:d]
-        state = type(state0)(0, z[d:]) if has_velocity else state0
+        # count 1, not 0: Nesterov ignores the velocity at count 0 (it is zero there)
+        state = type(state0)(1, z[d:]) if has_velocity else state0
         step, new_state = rule.update(hessian @ theta, state, theta)
         parts = [theta + step] + ([np.asarray(new_state.velocity)] if has_velocity else [])
         columns.append(np.concatenate(parts))

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import builtins
 import importlib
+import importlib.metadata
 import inspect
+import os
 import zlib
 from pathlib import Path
 
 _HEADER = "# Sphinx inventory version 2\n# Project: {project}\n# Version: {version}\n"
 _HEADER += "# The remainder of this file is compressed using zlib.\n"
+# Bump when the entries written below change, so cached inventories are rewritten.
+_SCHEMA = 2
 
 
 def _public(module):
@@ -55,6 +59,10 @@ def _numpy():
     yield "numpy.typing.NDArray", "py:data", "reference/typing.html#numpy.typing.NDArray"
     for term in ("array_like", "array-like"):
         yield term, "std:term", "glossary.html#term-array_like"
+    for const in ("inf", "nan", "pi", "e", "newaxis"):
+        yield f"numpy.{const}", "py:data", f"reference/constants.html#numpy.{const}"
+    # Targets of numpydoc's default aliases ("scalar").
+    yield "arrays.scalars", "std:label", "reference/arrays.scalars.html#arrays-scalars"
 
 
 def _scipy():
@@ -97,6 +105,11 @@ def _python():
             yield name, "py:function", f"library/functions.html#{name}"
     for const in ("None", "True", "False", "Ellipsis", "NotImplemented"):
         yield const, "py:data", f"library/constants.html#{const}"
+    # Glossary terms and labels that numpydoc's default aliases point at
+    # ("iterable", "sequence", "generator", "bool").
+    for term in ("iterable", "sequence", "generator", "mapping", "hashable", "callable"):
+        yield term, "std:term", f"glossary.html#term-{term}"
+    yield "bltin-boolean-values", "std:label", "library/stdtypes.html#boolean-values"
     for module, page in (
         ("collections.abc", "collections.abc"),
         ("typing", "typing"),
@@ -124,7 +137,9 @@ def _version(module_name):
         import platform
 
         return platform.python_version()
-    return importlib.import_module(module_name).__version__
+    # The distribution's metadata, not an import: importing scipy and matplotlib at every
+    # Sphinx start costs a noticeable share of a no-op rebuild.
+    return importlib.metadata.version(module_name)
 
 
 def write_inventory(path, project, version, entries):
@@ -135,7 +150,29 @@ def write_inventory(path, project, version, entries):
         seen.add((name, role))
         lines.append(f"{name} {role} 1 {uri} -")
     body = zlib.compress("\n".join(sorted(lines)).encode() + b"\n")
-    path.write_bytes(_HEADER.format(project=project, version=version).encode() + body)
+    # Write then rename: two builds starting at once never read a half-written file.
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(_HEADER.format(project=project, version=version).encode() + body)
+    os.replace(tmp, path)
+
+
+def read_inventory(path):
+    """Yield ``(name, role, uri)`` from an inventory written by :func:`write_inventory`."""
+    data = Path(path).read_bytes()
+    body = data.split(b"\n", 4)[4]
+    for line in zlib.decompress(body).decode().splitlines():
+        name, role, _priority, uri, _dispname = line.rsplit(" ", 4)
+        yield name, role, uri
+
+
+def python_object_names(mapping, projects=("numpy", "scipy", "matplotlib")):
+    """Qualified names of the Python objects in the inventories of ``projects``."""
+    return sorted(
+        name
+        for key in projects
+        for name, role, _ in read_inventory(mapping[key][1])
+        if role.startswith("py:") and "." in name
+    )
 
 
 def intersphinx_mapping(cache_dir):
@@ -145,7 +182,7 @@ def intersphinx_mapping(cache_dir):
     mapping = {}
     for key, (project, url, entries, module_name) in _PROJECTS.items():
         version = _version(module_name)
-        path = cache_dir / f"{key}-{version}.inv"
+        path = cache_dir / f"{key}-{version}-s{_SCHEMA}.inv"
         if not path.exists():
             write_inventory(path, project, version, entries())
         mapping[key] = (url, str(path))
