@@ -18,6 +18,7 @@ __all__ = [
     "as_matrix",
     "as_points",
     "as_rng",
+    "as_series",
     "as_symmetric_matrix",
     "as_vector",
     "check_choice",
@@ -78,6 +79,22 @@ def as_vector(x: Any, name: str = "theta", dim: int | None = None) -> np.ndarray
     if arr.shape[0] == 0:
         raise ValueError(f"`{name}` must not be empty.")
     _check_finite(arr, name)
+    return arr
+
+
+def as_series(x: Any, name: str, length: int | None = None) -> np.ndarray:
+    """Return ``x`` as a new non-empty 1-D float64 array, keeping NaN and inf.
+
+    For recorded data (a loss curve) where a non-finite entry is an observation, not an
+    input error. ``length`` requires a given number of entries.
+    """
+    arr = _as_float_array(x, name)
+    if arr.ndim != 1:
+        raise ValueError(f"`{name}` must be a 1-D array, got an array of shape {arr.shape}.")
+    if arr.shape[0] == 0:
+        raise ValueError(f"`{name}` must not be empty.")
+    if length is not None and arr.shape[0] != length:
+        raise ValueError(f"`{name}` must have length {length}, got length {arr.shape[0]}.")
     return arr
 
 
