@@ -94,6 +94,10 @@ from landscape.directions import (
     pca_directions,
     random_directions,
 )
+from landscape.eos import (
+    SharpnessTrace,
+    track_sharpness,
+)
 from landscape.linear_networks import (
     AutoencoderCriticalPoint,
     DeepLinearAutoencoder,
@@ -215,6 +219,11 @@ from landscape.spectrum import (
     power_iteration,
     top_eigenpairs,
 )
+from landscape.stability import (
+    contraction_factors,
+    iteration_matrix,
+    stability_threshold,
+)
 from landscape.stationarity import (
     Stationarity,
     classify_stationarity,
@@ -299,6 +308,7 @@ __all__ = [
     "RunningExample",
     "Saddle",
     "SharpnessReport",
+    "SharpnessTrace",
     "SixHumpCamel",
     "Slice",
     "SpectralDensity",
@@ -328,6 +338,7 @@ __all__ = [
     "classify_stationarity",
     "clip_by_global_norm",
     "constant",
+    "contraction_factors",
     "cosine_decay",
     "count_negative_eigenvalues",
     "curvature_extremes",
@@ -361,6 +372,7 @@ __all__ = [
     "grid_starts",
     "hessian_directions",
     "hutchinson_trace",
+    "iteration_matrix",
     "iterations_to_tolerance",
     "linear_path",
     "linear_warmup",
@@ -402,6 +414,7 @@ __all__ = [
     "slice_through_points",
     "slq_density",
     "spectral_gap",
+    "stability_threshold",
     "step_decay",
     "surface",
     "surface_names",
@@ -409,6 +422,7 @@ __all__ = [
     "teacher_student",
     "top_eigenpairs",
     "track_curvature",
+    "track_sharpness",
     "train",
     "two_spirals",
     "uniform_soup",
