@@ -101,6 +101,10 @@ from landscape.ensembles import (
     Ensemble,
     run_ensemble,
 )
+from landscape.eos import (
+    SharpnessTrace,
+    track_sharpness,
+)
 from landscape.linear_networks import (
     AutoencoderCriticalPoint,
     DeepLinearAutoencoder,
@@ -230,6 +234,11 @@ from landscape.spectrum import (
     power_iteration,
     top_eigenpairs,
 )
+from landscape.stability import (
+    contraction_factors,
+    iteration_matrix,
+    stability_threshold,
+)
 from landscape.stationarity import (
     Stationarity,
     classify_stationarity,
@@ -316,6 +325,7 @@ __all__ = [
     "RunningExample",
     "Saddle",
     "SharpnessReport",
+    "SharpnessTrace",
     "SignalPropagation",
     "SixHumpCamel",
     "Slice",
@@ -346,6 +356,7 @@ __all__ = [
     "classify_stationarity",
     "clip_by_global_norm",
     "constant",
+    "contraction_factors",
     "cosine_decay",
     "count_negative_eigenvalues",
     "curvature_extremes",
@@ -381,6 +392,7 @@ __all__ = [
     "grid_starts",
     "hessian_directions",
     "hutchinson_trace",
+    "iteration_matrix",
     "iterations_to_tolerance",
     "linear_path",
     "linear_warmup",
@@ -424,6 +436,7 @@ __all__ = [
     "slice_through_points",
     "slq_density",
     "spectral_gap",
+    "stability_threshold",
     "step_decay",
     "surface",
     "surface_names",
@@ -431,6 +444,7 @@ __all__ = [
     "teacher_student",
     "top_eigenpairs",
     "track_curvature",
+    "track_sharpness",
     "train",
     "two_spirals",
     "uniform_soup",
