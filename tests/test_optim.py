@@ -288,6 +288,78 @@ def test_gd_converges_slowly_on_rosenbrock_but_does():
     assert error < 2e-2, f"||theta - (1, 1)|| = {error:.3g}"
 
 
+def test_adam_l2_converges_to_the_minimizer_of_the_penalized_quadratic():
+    # Adam + L2 minimizes f + (lambda/2) ||theta||^2, whose minimizer solves (A + lambda I) x = b.
+    f, a, b, x_star = quadratic([1.0, 2.0, 4.0, 10.0])
+    lam = 0.5
+    penalized = np.linalg.solve(a + lam * np.eye(4), b)
+    rule = ls.adam_l2(ls.exponential_decay(0.1, 0.5, decay_steps=200), weight_decay=lam)
+    traj = ls.minimize(f, np.zeros(4), rule, 1500, record_every=1500)
+    # Measured 3e-17 (rounding level, as Adam on the plain quadratic); the penalty moves
+    # the minimizer by 0.35, so the test separates the two.
+    assert np.linalg.norm(traj.final_params - penalized) < 1e-12
+    assert np.linalg.norm(penalized - x_star) > 0.1
+
+
+@pytest.mark.parametrize(("weight_decay", "tol"), [(1e-3, 1e-3), (1e-2, 1e-2)])
+def test_adamw_with_decay_converges_near_the_minimizer_of_a_quadratic(weight_decay, tol):
+    f, _, _, x_star = quadratic([1.0, 2.0, 4.0, 10.0])
+    rule = ls.adamw(ls.exponential_decay(0.1, 0.5, decay_steps=200), weight_decay=weight_decay)
+    traj = ls.minimize(f, np.zeros(4), rule, 1500, record_every=1500)
+    error = float(np.linalg.norm(traj.final_params - x_star))
+    # Decoupled decay shifts AdamW's fixed point by O(lambda): measured 4e-5 and 4e-4,
+    # a 25x margin; the shift grows with lambda, as it should.
+    assert error < tol, f"weight_decay={weight_decay}: error {error:.3g}"
+    assert error > 1e-3 * weight_decay, "the decay should move the fixed point a little"
+
+
+def test_clipped_gd_converges_on_a_quadratic_from_far_away():
+    f, _, _, x_star = quadratic([1.0, 2.0, 4.0, 10.0])
+    theta0 = 10.0 * np.ones(4)
+    assert np.linalg.norm(f.grad(theta0)) > 10.0  # clipping is active at the start
+    rule = ls.clip_by_global_norm(ls.gd(0.18), max_norm=1.0)
+    traj = ls.minimize(f, theta0, rule, 300, record_every=300)
+    # Clipped steps of length <= 0.18 carry it to where clipping stops, then it is plain
+    # GD (contraction 0.82 per step): measured 3e-16.
+    assert np.linalg.norm(traj.final_params - x_star) < 1e-12
+
+
+def test_adam_l2_on_rosenbrock_converges_to_the_penalized_minimizer():
+    from scipy.optimize import minimize as scipy_minimize
+
+    lam, f = 0.1, rosenbrock()
+    reference = scipy_minimize(
+        lambda t: f.value(t) + 0.5 * lam * float(t @ t),
+        [1.0, 1.0],
+        jac=lambda t: f.grad(t) + lam * t,
+        method="BFGS",
+        options={"gtol": 1e-12},
+    ).x
+    rule = ls.adam_l2(ls.cosine_decay(0.1, 3000), weight_decay=lam)
+    traj = ls.minimize(f, [-1.2, 1.0], rule, 3000, record_every=3000)
+    # Measured 2e-8 from the BFGS reference (itself accurate to ~1e-12); the penalty moves
+    # the minimizer 0.24 away from (1, 1).
+    assert np.linalg.norm(traj.final_params - reference) < 1e-6
+    assert np.linalg.norm(reference - 1.0) > 0.1
+
+
+ROSENBROCK_MORE = [
+    # (rule, tolerance on ||theta - (1, 1)||); measured errors in the comments
+    (ls.adamw(ls.cosine_decay(0.1, 3000), weight_decay=1e-3), 5e-2),  # 9e-3: O(lambda) shift
+    (ls.clip_by_global_norm(ls.momentum(3e-3, beta=0.9), max_norm=1.0), 1e-8),  # 4e-16
+    (ls.clip_by_global_norm(ls.gd(1.9e-3), max_norm=1.0), 0.5),  # 0.16: GD's slow valley
+]
+
+
+@pytest.mark.parametrize(("rule", "tol"), ROSENBROCK_MORE, ids=repr)
+def test_more_rules_converge_on_rosenbrock(rule, tol):
+    traj = ls.minimize(rosenbrock(), [-1.2, 1.0], rule, 3000, record_every=3000)
+    error = float(np.linalg.norm(traj.final_params - 1.0))
+    # Margins of 3-5x (and 1e8 for the linearly converging momentum run).
+    assert error < tol, f"{rule!r}: ||theta - (1, 1)|| = {error:.3g} >= {tol:g}"
+    assert traj.final_loss < traj.losses[0] * 1e-3
+
+
 # --------------------------------------------------------------------------------------
 # stability thresholds on a quadratic (both sides)
 
@@ -497,6 +569,20 @@ def test_clip_by_global_norm_both_sides(norm, clipped):
     assert rule.learning_rate(0) == 1.0
 
 
+def test_clipped_momentum_two_steps_by_hand():
+    # g0 = (6, 8) has norm 10 > c = 2: clipped to (1.2, 1.6); g1 = (0.3, -0.4) has norm
+    # 0.5 < 2: passed on. Heavy ball with eta = 0.5, beta = 0.5:
+    # v1 = -0.5 * (1.2, 1.6) = (-0.6, -0.8);
+    # v2 = 0.5 * v1 - 0.5 * (0.3, -0.4) = (-0.3 - 0.15, -0.4 + 0.2) = (-0.45, -0.2).
+    rule = ls.clip_by_global_norm(ls.momentum(0.5, beta=0.5), max_norm=2.0)
+    state = rule.init(np.zeros(2))
+    step0, state = rule.update(np.array([6.0, 8.0]), state, np.zeros(2))
+    step1, state = rule.update(np.array([0.3, -0.4]), state, step0)
+    np.testing.assert_allclose(step0, [-0.6, -0.8], rtol=1e-15)  # one rounding
+    np.testing.assert_allclose(step1, [-0.45, -0.2], rtol=1e-14)  # a few roundings
+    assert state.count == 2
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=6),
@@ -596,6 +682,57 @@ def test_bad_hyperparameters_are_rejected(name, kwargs, match):
         CONSTRUCTORS[name](0.1, **kwargs)
 
 
+BETA_ARGUMENTS = [
+    ("momentum", "beta"),
+    ("nesterov", "beta"),
+    ("rmsprop", "beta"),
+    ("adam", "beta1"),
+    ("adam", "beta2"),
+    ("adamw", "beta1"),
+    ("adamw", "beta2"),
+    ("adam_l2", "beta1"),
+    ("adam_l2", "beta2"),
+    ("lion", "beta1"),
+    ("lion", "beta2"),
+]
+
+
+@pytest.mark.parametrize(("name", "argument"), BETA_ARGUMENTS)
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (-0.1, r"must lie in \[0, 1\), got -0.1"),
+        (1.0, r"must lie in \[0, 1\), got 1"),
+        (1.5, r"must lie in \[0, 1\), got 1.5"),
+        (float("nan"), "must be finite, got nan"),
+    ],
+)
+def test_every_beta_outside_the_unit_interval_is_rejected(name, argument, bad, message):
+    with pytest.raises(ValueError, match=f"`{argument}` {message}"):
+        CONSTRUCTORS[name](0.1, **{argument: bad})
+
+
+@pytest.mark.parametrize(("name", "argument"), BETA_ARGUMENTS)
+@pytest.mark.parametrize("good", [0.0, 0.999])
+def test_every_beta_inside_the_unit_interval_is_accepted(name, argument, good):
+    # The other side of the threshold: both ends of [0, 1) are valid.
+    rule = CONSTRUCTORS[name](0.1, **{argument: good})
+    assert rule.hyperparameters[argument] == good
+
+
+@pytest.mark.parametrize(("name", "argument"), BETA_ARGUMENTS)
+def test_a_beta_of_the_wrong_type_is_rejected(name, argument):
+    with pytest.raises(TypeError, match=f"`{argument}` must be a real number"):
+        CONSTRUCTORS[name](0.1, **{argument: "0.9"})
+
+
+@pytest.mark.parametrize("name", ["adagrad", "rmsprop", "adam", "adamw", "adam_l2"])
+@pytest.mark.parametrize("bad", [0.0, -1e-8])
+def test_every_eps_must_be_positive(name, bad):
+    with pytest.raises(ValueError, match="`eps` must be positive"):
+        CONSTRUCTORS[name](0.1, eps=bad)
+
+
 def test_boundary_hyperparameters_are_accepted():
     # The other side of each interval: beta = 0 and weight_decay = 0 are valid.
     ls.momentum(0.1, beta=0.0)
@@ -605,8 +742,9 @@ def test_boundary_hyperparameters_are_accepted():
 
 
 def test_clip_validation():
-    with pytest.raises(ValueError, match="`max_norm` must be positive"):
-        ls.clip_by_global_norm(ls.gd(0.1), max_norm=0.0)
+    for bad in (0.0, -1.0, float("inf")):
+        with pytest.raises(ValueError, match="`max_norm` must be"):
+            ls.clip_by_global_norm(ls.gd(0.1), max_norm=bad)
     with pytest.raises(TypeError, match="`rule` must be an UpdateRule"):
         ls.clip_by_global_norm(ls.gd, max_norm=1.0)
 
