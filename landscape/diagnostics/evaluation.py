@@ -185,7 +185,7 @@ def generate_run(
     *,
     num_steps: int = 300,
     val_every: int = 10,
-    curvature_every: int = 10,
+    curvature_every: int = 20,
 ) -> dict[str, np.ndarray]:
     """Train one run of a scenario and return its log as named columns.
 
@@ -275,7 +275,7 @@ def generate_run(
     def measure(info) -> None:
         if info.step % curvature_every == 0:
             result = power_iteration(
-                objective, info.params, num_iters=20, tol=1e-3, v0=probe[0], rng=gen
+                objective, info.params, num_iters=100, tol=1e-3, v0=probe[0], rng=gen
             )
             curvature[info.step] = result.eigenvalue
             probe[0] = result.eigenvector
