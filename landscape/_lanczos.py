@@ -43,8 +43,11 @@ def thick_restart_lanczos(
     max_matvecs: int,
     max_basis: int,
     rng: np.random.Generator,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, bool]:
-    """Return ``(values, vectors (d, k), residual_norms, num_matvecs, converged)``.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, bool, np.ndarray]:
+    """Return ``(values, vectors (d, k), residual_norms, num_matvecs, converged, history)``.
+
+    ``history`` has shape ``(num_matvecs, k)``: row ``j`` holds the wanted Ritz values
+    after product ``j + 1`` (NaN while fewer than ``k`` exist), the convergence curve.
 
     Convergence: every wanted Ritz pair has ``||A y - theta y|| <= tol * ||A||_est`` where
     ``||A||_est`` is the largest Ritz value magnitude seen so far (a lower bound on the
@@ -62,6 +65,7 @@ def thick_restart_lanczos(
     basis[0] = v0 / np.linalg.norm(v0)
     size, used, anorm = 0, 0, tiny
     block_start, before_block = 0, None
+    history = []
     while True:
         w = matvec(basis[size])
         used += 1
@@ -76,6 +80,7 @@ def thick_restart_lanczos(
         want = order[: min(k, size)]
         values, coeffs = theta[want], s[:, want]
         resid = beta * np.abs(s[size - 1, want])
+        history.append(np.pad(values, (0, k - len(values)), constant_values=np.nan))
         invariant = beta <= 10 * _EPS * anorm * np.sqrt(dim)
         done = len(want) == k and bool(np.all(resid <= tol * anorm))
         if done and block_start > 0 and not invariant:
@@ -114,7 +119,7 @@ def thick_restart_lanczos(
         basis[size] = w / beta if beta > 0 else w
     vectors = coeffs.T @ basis[: coeffs.shape[0]]
     converged = len(values) == k and bool(np.all(resid <= tol * anorm))
-    return values, vectors.T, resid, used, converged
+    return values, vectors.T, resid, used, converged, np.array(history).reshape(-1, k)
 
 
 def lanczos_tridiagonal(

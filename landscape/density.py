@@ -1,13 +1,15 @@
-r"""Stochastic estimators of spectral quantities from Hessian-vector products.
+r"""The shape of a Hessian spectrum: stochastic estimators, and outliers against a bulk.
 
 * :func:`~landscape.hutchinson_trace`: :math:`\operatorname{tr} H` from Rademacher probes, with a
   standard error.
 * :func:`~landscape.slq_density`: stochastic Lanczos quadrature, a smoothed spectral density of
-  :math:`H` and its moments.
+  :math:`H`, its moments and its cumulative distribution.
+* :func:`~landscape.spectral_gap`: split computed eigenvalues into a few outliers and the
+  bulk, at the largest ratio between consecutive eigenvalues.
 
-Both accept what :func:`~landscape.top_eigenpairs` accepts (an objective with a point, a
-:class:`~landscape.HessianOperator`, a square ``LinearOperator`` or a symmetric matrix)
-and batch their products (an objective with ``hvps`` does each batch in one pass).
+The two estimators accept what :func:`~landscape.top_eigenpairs` accepts (an objective
+with a point, a :class:`~landscape.HessianOperator`, a square ``LinearOperator`` or a
+symmetric matrix) and batch their products (an objective with ``hvps`` does each batch in one pass).
 """
 
 from __future__ import annotations
@@ -21,7 +23,14 @@ from landscape._lanczos import lanczos_tridiagonal
 from landscape._validation import as_rng, as_vector, check_positive, check_positive_int
 from landscape.operators import _as_operator
 
-__all__ = ["SpectralDensity", "TraceEstimate", "hutchinson_trace", "slq_density"]
+__all__ = [
+    "SpectralDensity",
+    "SpectralGap",
+    "TraceEstimate",
+    "hutchinson_trace",
+    "slq_density",
+    "spectral_gap",
+]
 
 
 @dataclass(frozen=True, repr=False)
@@ -177,6 +186,8 @@ class SpectralDensity:
     >>> grid = np.array([1.0, 2.5, 4.0])
     >>> (rho.density(grid, width=0.1) > 0.5).tolist()
     [True, False, True]
+    >>> rho.cdf(grid).round(12)  # half of the eigenvalues are 1, half are 4
+    array([0.5, 0.5, 1. ])
     """
 
     nodes: np.ndarray
@@ -218,6 +229,40 @@ class SpectralDensity:
         z = (grid[:, None, None] - self.nodes[None]) / width
         kernel = np.exp(-0.5 * z * z) / (width * np.sqrt(2.0 * np.pi))
         return np.einsum("gpj,pj->g", kernel, self.weights) / self.nodes.shape[0]
+
+    def cdf(self, points: Any) -> np.ndarray:
+        """Estimate the fraction of eigenvalues at or below each point.
+
+        Parameters
+        ----------
+        points : array_like, shape (g,)
+            Thresholds :math:`t` (a scalar counts as ``g = 1``).
+
+        Returns
+        -------
+        fractions : numpy.ndarray, shape (g,)
+            :math:`\\hat F(t) = \\frac{1}{P}\\sum_p \\sum_j w_{pj}\\,[\\theta_{pj} \\le t]`, an
+            estimate of :math:`\\#\\{i : \\lambda_i \\le t\\} / d`. With ``t`` just below zero
+            it is the fraction of negative curvature.
+
+        Raises
+        ------
+        TypeError
+            If ``points`` is not numeric.
+        ValueError
+            If ``points`` is empty, not 1-D or not finite.
+
+        Notes
+        -----
+        Each probe's quadrature rule is a discrete measure; by the Chebyshev-Markov-Stieltjes
+        inequalities its distribution function and that of the probe's spectral measure
+        differ, at every node, by at most the weight of that node. The estimate is
+        therefore as fine as the nodes: good where many nodes resolve the density, a
+        step of one node's weight across a region no node reaches.
+        """
+        points = as_vector(points, "points")
+        below = self.nodes[None] <= points[:, None, None]
+        return np.einsum("gpj,pj->g", below, self.weights) / self.nodes.shape[0]
 
     def __repr__(self) -> str:
         return (
@@ -315,3 +360,107 @@ def slq_density(
         nodes[i, :length], weights[i, :length] = theta_i, S[0] ** 2
         nodes[i, length:] = theta_i[-1]
     return SpectralDensity(nodes, weights, d, int(op.num_matvecs - before))
+
+
+@dataclass(frozen=True, repr=False)
+class SpectralGap:
+    """Outliers above the largest gap of a spectrum, and the edge of the bulk below it.
+
+    Attributes
+    ----------
+    num_outliers : int
+        Number of eigenvalues above the gap.
+    ratio : float
+        The gap as a ratio, smallest outlier over largest bulk eigenvalue (> 1).
+    outliers : numpy.ndarray, shape (num_outliers,)
+        The outlying eigenvalues, descending.
+    bulk_edge : float
+        The largest eigenvalue below the gap.
+
+    Examples
+    --------
+    >>> import landscape as ls
+    >>> ls.spectral_gap([9.0, 7.0, 1.0, 0.5, 0.2, -0.1])
+    SpectralGap(num_outliers=2, ratio=7, bulk_edge=1)
+    """
+
+    num_outliers: int
+    ratio: float
+    outliers: np.ndarray
+    bulk_edge: float
+
+    def __repr__(self) -> str:
+        return (
+            f"SpectralGap(num_outliers={self.num_outliers}, ratio={self.ratio:.4g}, "
+            f"bulk_edge={self.bulk_edge:.4g})"
+        )
+
+
+def spectral_gap(eigenvalues: Any, *, max_outliers: int = 20) -> SpectralGap:
+    r"""Count the outliers of a spectrum: the eigenvalues above its largest relative gap.
+
+    Parameters
+    ----------
+    eigenvalues : array_like, shape (d,)
+        Eigenvalues in any order (e.g. from :func:`~landscape.dense_spectrum`, or the top
+        ones from :func:`~landscape.top_eigenpairs`).
+    max_outliers : int, optional
+        Largest number of outliers considered: the gap is searched among the
+        ``max_outliers + 1`` largest positive eigenvalues.
+
+    Returns
+    -------
+    gap : SpectralGap
+        The number of outliers, the gap ratio, the outliers and the bulk edge.
+
+    Raises
+    ------
+    TypeError
+        If ``eigenvalues`` is not numeric or ``max_outliers`` is not an integer.
+    ValueError
+        If ``eigenvalues`` is not a finite 1-D array with at least two positive entries,
+        or ``max_outliers < 1``.
+
+    Notes
+    -----
+    With the positive eigenvalues sorted as :math:`\lambda_1 \ge \lambda_2 \ge \dots`,
+
+    .. math:: j^* = \operatorname*{arg\,max}_{1 \le j \le J}
+       \frac{\lambda_j}{\lambda_{j+1}}, \qquad
+       J = \min(\texttt{max\_outliers},\ \#\{\lambda_i > 0\} - 1),
+
+    the largest gap on a logarithmic scale (the first on ties). The ratio is scale-free,
+    so the rule does not depend on the units of the loss; it always returns a gap, so
+    read ``ratio``: a value near 1 means the top of the spectrum has no clear outliers.
+    Trained classifiers typically show about one outlier per class above a bulk near
+    zero (Sagun et al. 2017; Papyan 2019).
+
+    References
+    ----------
+    Sagun, L., Evci, U., Guney, V. U., Dauphin, Y., Bottou, L. (2017). Empirical analysis
+    of the Hessian of over-parametrized neural networks. arXiv:1706.04454.
+    Papyan, V. (2019). Measurements of three-level hierarchical structure in the outliers
+    in the spectrum of deepnet Hessians. ICML. arXiv:1901.08244.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import landscape as ls
+    >>> spectrum = np.concatenate([[12.0, 10.0, 9.0], np.linspace(-0.2, 1.0, 50)])
+    >>> gap = ls.spectral_gap(spectrum)
+    >>> gap.num_outliers, gap.outliers, round(gap.ratio, 6)
+    (3, array([12., 10.,  9.]), 9.0)
+    """
+    values = as_vector(eigenvalues, "eigenvalues")
+    max_outliers = check_positive_int(max_outliers, "max_outliers")
+    descending = np.sort(values)[::-1]
+    positive = descending[descending > 0]
+    if positive.size < 2:
+        raise ValueError(
+            "`eigenvalues` must contain at least two positive values to locate a gap, "
+            f"got {positive.size}."
+        )
+    window = positive[: max_outliers + 1]
+    ratios = window[:-1] / window[1:]
+    count = int(np.argmax(ratios)) + 1
+    return SpectralGap(count, float(ratios[count - 1]), descending[:count], float(window[count]))

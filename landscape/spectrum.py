@@ -23,7 +23,7 @@ Functions accept an objective with a ``theta``, a :class:`~landscape.HessianOper
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -88,6 +88,11 @@ class EigenResult:
         ``"largest"`` or ``"smallest"``.
     method : str
         ``"lanczos"`` or ``"eigsh"``.
+    history : numpy.ndarray, shape (m, k)
+        The convergence curve of Lanczos: row ``j`` holds the wanted Ritz values after
+        the solver's ``j + 1``-th product (NaN while fewer than ``k`` exist; the symmetry
+        probe is not counted). Empty, shape ``(0, k)``, for ``eigsh``, whose iterations
+        ARPACK does not expose.
 
     Examples
     --------
@@ -98,6 +103,8 @@ class EigenResult:
     (array([5., 3.]), array([0., 1., 0.]))
     >>> bool(result.converged), bool(result.residual_norms.max() < 1e-8)
     (True, True)
+    >>> result.history.shape, result.history[-1].round(8)  # exact after 3 products
+    ((3, 2), array([5., 3.]))
     """
 
     eigenvalues: np.ndarray
@@ -107,6 +114,7 @@ class EigenResult:
     converged: bool
     which: str
     method: str
+    history: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
 
     def __repr__(self) -> str:
         return (
@@ -176,8 +184,9 @@ def top_eigenpairs(
     -------
     result : EigenResult
         Eigenvalues, unit eigenvectors ``(d, k)``, residual norms, products used and a
-        convergence flag. An unconverged ``eigsh`` run returns the pairs ARPACK did
-        converge (possibly fewer than ``k``).
+        convergence flag, and (Lanczos only) the Ritz values after every product. An
+        unconverged ``eigsh`` run returns the pairs ARPACK did converge (possibly fewer
+        than ``k``).
 
     Raises
     ------
@@ -260,10 +269,11 @@ def top_eigenpairs(
     if check_symmetry:
         _check_symmetry(op, gen)
     if method == "lanczos":
-        values, vectors, resid, _, converged = thick_restart_lanczos(
+        values, vectors, resid, _, converged, history = thick_restart_lanczos(
             op.matvec, d, k, which == "largest", start, tol, max_matvecs, max_basis, gen
         )
     else:
+        history = np.empty((0, k))
         values, vectors, converged = _eigsh(op, k, which, start, tol, max_matvecs, max_basis)
         counted = op.num_matvecs
         resid = np.linalg.norm(op.matmat(vectors) - vectors * values, axis=0)
@@ -277,6 +287,7 @@ def top_eigenpairs(
         bool(converged),
         which,
         method,
+        history,
     )
 
 

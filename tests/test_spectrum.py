@@ -176,6 +176,53 @@ def test_warm_start_converges_in_a_few_products():
     assert warm.eigenvalues[0] == pytest.approx(cold.eigenvalues[0], rel=1e-12)
 
 
+def test_lanczos_history_is_the_ritz_value_of_each_krylov_space():
+    # Independent reference: the largest eigenvalue of A projected on an orthonormal basis
+    # of span{v0, A v0, ..., A^(j-1) v0}, built by QR of the explicit Krylov matrix.
+    A = random_symmetric(40, 7, np.concatenate([[3.0, 2.9], np.linspace(-1.0, 2.0, 38)]))
+    v0 = np.random.default_rng(8).standard_normal(40)
+    result = ls.top_eigenpairs(A, v0=v0, tol=1e-14, max_matvecs=8, check_symmetry=False)
+    assert result.history.shape == (result.num_matvecs, 1) == (8, 1)
+    krylov = [v0 / np.linalg.norm(v0)]
+    for j in range(1, 9):
+        Q, _ = np.linalg.qr(np.column_stack(krylov))
+        ritz = np.linalg.eigvalsh(Q.T @ A @ Q)[-1]
+        # Short Krylov bases (j <= 8, well conditioned): rounding-level agreement.
+        assert result.history[j - 1, 0] == pytest.approx(ritz, rel=1e-10), j
+        krylov.append(A @ krylov[-1] / np.linalg.norm(A @ krylov[-1]))
+    # Nested spaces: the largest Ritz value never decreases and never passes lambda_max.
+    assert np.all(np.diff(result.history[:, 0]) >= -1e-12)
+    assert result.history.max() <= 3.0 + 1e-12
+    assert result.history[-1, 0] == result.eigenvalues[0]
+
+
+def test_lanczos_history_pads_missing_ritz_values_and_counts_only_the_solver():
+    A = np.diag(np.arange(1.0, 11.0))
+    result = ls.top_eigenpairs(A, k=3, tol=1e-12)  # with the two symmetry probes
+    assert result.history.shape == (result.num_matvecs - 2, 3)
+    assert np.isnan(result.history[0, 1:]).all() and np.isnan(result.history[1, 2])
+    assert not np.isnan(result.history[2:]).any()
+    np.testing.assert_allclose(result.history[-1], [10.0, 9.0, 8.0], atol=1e-10)
+    smallest = ls.top_eigenpairs(A, which="smallest", tol=1e-12)
+    assert np.all(np.diff(smallest.history[:, 0]) <= 1e-12)  # decreases towards lambda_min
+    arpack = ls.top_eigenpairs(A, k=2, method="eigsh")
+    assert arpack.history.shape == (0, 2)
+
+
+def test_lanczos_beats_power_iteration_when_the_top_gap_is_small():
+    # lambda_2 / lambda_1 = 0.98: power iteration's error shrinks like 0.98^(2t); Lanczos
+    # converges at a rate set by the square root of the relative gap.
+    A = random_symmetric(300, 9, np.concatenate([[1.0, 0.98], np.linspace(0.0, 0.9, 298)]))
+    lanczos = ls.top_eigenpairs(A, tol=1e-10, max_matvecs=200, check_symmetry=False, rng=1)
+    power = ls.power_iteration(A, tol=1e-10, num_iters=200, rng=1)
+    assert lanczos.converged and not power.converged
+    first_accurate = int(np.argmax(np.abs(lanczos.history[:, 0] - 1.0) < 1e-8)) + 1
+    assert first_accurate < 60
+    # After 60 products power iteration still carries 0.98^120 ~ 9% of its initial
+    # lambda_2 weight: an eigenvalue error far above Lanczos's 1e-8.
+    assert abs(power.history[59] - 1.0) > 1e-6
+
+
 def test_thick_restart_with_a_small_basis_still_finds_the_dense_answer():
     spectrum = np.concatenate([[5.0, 4.9, 4.8], np.linspace(-1, 4, 197)])
     A = random_symmetric(200, 1, spectrum)
