@@ -49,6 +49,7 @@ __all__ = [
     "DetectorScore",
     "LabelledRun",
     "Scenario",
+    "checklist",
     "generate_run",
     "labelled_suite",
     "score_detectors",
@@ -607,3 +608,72 @@ def score_detectors(
                 fp += fired
         scores.append(DetectorScore(name, tp, fp, fn, counted))
     return tuple(scores)
+
+
+def checklist(reports: Sequence[Report], *, fixes: int = 1) -> list[dict[str, str]]:
+    """The symptom -> cause -> what to log -> fix table, read off the detectors themselves.
+
+    For each detector (in the order of ``landscape.diagnostics.DETECTORS``) one row built
+    from its registration (what it looks for, what it needs logged) and from the first
+    and most severe finding it produced in ``reports`` (the landscape cause and the fixes
+    it suggests): nothing in the table is written by hand.
+
+    Parameters
+    ----------
+    reports : sequence of Report
+        Reports to take findings from (e.g. one per run of :func:`~landscape.labelled_suite`).
+    fixes : int, optional
+        Fixes per row, most promising first. Default 1.
+
+    Returns
+    -------
+    rows : list of dict
+        Keys ``detector``, ``symptom``, ``log``, ``cause``, ``fixes`` (joined with
+        " / "), ``severity`` and ``source`` (the report the row comes from). A detector
+        without a finding in ``reports`` gets empty ``cause`` and ``fixes``.
+
+    Raises
+    ------
+    TypeError
+        If an entry of ``reports`` is not a :class:`~landscape.Report`.
+    ValueError
+        If ``fixes < 1``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import landscape as ls
+    >>> report = ls.diagnose(ls.TrainingLog.from_arrays(loss=[1.0, 0.5, np.nan]))
+    >>> row = ls.checklist([report])[0]
+    >>> row["detector"], row["symptom"], row["log"], row["severity"]
+    ('divergence', 'NaN/inf or explosive loss', 'loss', 'critical')
+    >>> row["fixes"]
+    'Lower the peak learning rate (try 2-10x smaller).'
+    """
+    fixes = check_positive_int(fixes, "fixes")
+    for report in reports:
+        if not isinstance(report, Report):
+            raise TypeError(f"`reports` must hold Report objects, got {type(report).__name__}.")
+    rows = []
+    for name, det in DETECTORS.items():
+        found = [(f, r) for r in reports for f in r.findings if f.detector == name]
+        found.sort(key=lambda pair: -pair[0].rank)
+        row = {
+            "detector": name,
+            "symptom": det.looks_for,
+            "log": ", ".join(det.requires),
+            "cause": "",
+            "fixes": "",
+            "severity": "",
+            "source": "",
+        }
+        if found:
+            finding, report = found[0]
+            row.update(
+                cause=finding.cause,
+                fixes=" / ".join(finding.fixes[:fixes]),
+                severity=finding.severity,
+                source=report.source,
+            )
+        rows.append(row)
+    return rows
