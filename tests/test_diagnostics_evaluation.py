@@ -186,3 +186,27 @@ def test_bad_arguments_are_rejected(tmp_path):
     [run] = ls.labelled_suite((0,), scenarios=["healthy"], directory=tmp_path, num_steps=60)
     with pytest.raises(ValueError, match="1 runs"):
         ls.score_detectors([run], [])
+
+
+def test_checklist_rows_come_from_the_detectors_and_their_findings(suite):
+    _, reports = suite
+    rows = ls.checklist(reports, fixes=2)
+    assert [r["detector"] for r in rows] == list(DETECTORS)
+    for row in rows:
+        det = DETECTORS[row["detector"]]
+        assert row["symptom"] == det.looks_for and row["log"] == ", ".join(det.requires)
+        # Every detector fires somewhere in the suite, and its most severe finding is used.
+        findings = [f for rep in reports for f in rep.findings if f.detector == row["detector"]]
+        worst = max(findings, key=lambda f: f.rank)
+        assert row["severity"] == worst.severity and row["cause"] == worst.cause
+        assert row["fixes"] == " / ".join(worst.fixes[:2])
+
+
+def test_checklist_leaves_rows_empty_without_findings_and_checks_its_input():
+    quiet = ls.diagnose(ls.TrainingLog.from_arrays(loss=np.exp(-np.arange(200) / 40)))
+    rows = ls.checklist([quiet])
+    assert all(r["cause"] == "" and r["fixes"] == "" and r["source"] == "" for r in rows)
+    with pytest.raises(TypeError, match="Report objects"):
+        ls.checklist(["report.json"])
+    with pytest.raises(ValueError, match="fixes"):
+        ls.checklist([quiet], fixes=0)
