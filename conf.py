@@ -111,8 +111,12 @@ numpydoc_xref_ignore = "all"
 
 # References and cross-references -----------------------------------------------------
 bibtex_bibfiles = ["book/references.bib"]
+# Citations read "(Cohen et al., 2021)" in the text, and every bibliography labels an
+# entry by its authors and year ("CKL+21") instead of by position: numbered labels would
+# give one key the number 3 in a chapter and another key the number 3 on the references
+# page (bibtex.duplicate_label), while an alpha label belongs to its entry everywhere.
 bibtex_reference_style = "author_year"
-bibtex_default_style = "plain"
+bibtex_default_style = "alpha"
 
 intersphinx_mapping = offline_inventories.intersphinx_mapping(ROOT / "_build" / "inventories")
 numpydoc_xref_aliases = api_reference.xref_aliases(

@@ -2,7 +2,7 @@
 
 nox -s book     build the HTML book (cached execution) into _build/html
 nox -s serve    rebuild and reload the book on every change
-nox -s tests    everything that decides green: pytest + doctests, a forced strict book
+nox -s tests    everything that decides green: ruff, pytest + doctests, a forced strict book
                 build, then the built site in headless Chromium and as scripts
 nox -s lint     ruff check and ruff format --check
 nox -s bench    speed and memory benchmarks, printed as side-by-side ratios
@@ -70,12 +70,15 @@ def serve(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """Everything that decides green, in order: unit and property tests with the doctests
+    """Everything that decides green, in order: ruff; unit and property tests with the doctests
     of the package and of the book's pycon blocks; a forced, strict build of the book;
     then the tests of the fresh build (tests/built_site): the pages in headless Chromium,
     every page run as a plain script, the downloads, links and API reference, and the
     execution cache. Arguments after `--` go to the first pytest run."""
-    session.install("-e", ".[test,docs]")
+    session.install("-e", ".[test,docs]", "ruff==0.17.6")
+    # Lint first: it takes a second and a style slip should not wait for the build.
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
     session.run("pytest", *session.posargs)
     # A fresh output folder (Sphinx never deletes the HTML of a removed page); -E re-reads
     # every page so each one executes; -n -W --keep-going turns every warning (including
