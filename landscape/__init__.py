@@ -102,6 +102,10 @@ from landscape.directions import (
     pca_directions,
     random_directions,
 )
+from landscape.eos import (
+    SharpnessTrace,
+    track_sharpness,
+)
 from landscape.linear_networks import (
     AutoencoderCriticalPoint,
     DeepLinearAutoencoder,
@@ -223,6 +227,11 @@ from landscape.spectrum import (
     power_iteration,
     top_eigenpairs,
 )
+from landscape.stability import (
+    contraction_factors,
+    iteration_matrix,
+    stability_threshold,
+)
 from landscape.stationarity import (
     Stationarity,
     classify_stationarity,
@@ -310,6 +319,7 @@ __all__ = [
     "Saddle",
     "Scenario",
     "SharpnessReport",
+    "SharpnessTrace",
     "SixHumpCamel",
     "Slice",
     "SpectralDensity",
@@ -340,6 +350,7 @@ __all__ = [
     "classify_stationarity",
     "clip_by_global_norm",
     "constant",
+    "contraction_factors",
     "cosine_decay",
     "count_negative_eigenvalues",
     "curvature_extremes",
@@ -374,6 +385,7 @@ __all__ = [
     "grid_starts",
     "hessian_directions",
     "hutchinson_trace",
+    "iteration_matrix",
     "iterations_to_tolerance",
     "labelled_suite",
     "linear_path",
@@ -417,6 +429,7 @@ __all__ = [
     "slice_through_points",
     "slq_density",
     "spectral_gap",
+    "stability_threshold",
     "step_decay",
     "surface",
     "surface_names",
@@ -424,6 +437,7 @@ __all__ = [
     "teacher_student",
     "top_eigenpairs",
     "track_curvature",
+    "track_sharpness",
     "train",
     "two_spirals",
     "uniform_soup",

@@ -27,6 +27,7 @@ __all__ = [
     "check_positive",
     "check_positive_int",
     "check_real",
+    "read_only_copy",
 ]
 
 
@@ -252,3 +253,14 @@ def as_rng(rng: Any) -> np.random.Generator:
     if int(rng) < 0:
         raise ValueError(f"`rng` seed must be non-negative, got {int(rng)}.")
     return np.random.default_rng(int(rng))
+
+
+def read_only_copy(x: Any) -> np.ndarray:
+    """A read-only copy of an array, for the fields of a frozen result record.
+
+    The record owns the copy, so freezing it never changes an array the caller still
+    holds (the caller's array stays writable and unshared).
+    """
+    arr = np.array(x)
+    arr.flags.writeable = False
+    return arr

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from landscape._validation import as_batch, check_choice, check_fraction
+from landscape._validation import as_batch, check_choice, check_fraction, read_only_copy
 
 __all__ = ["WeightAverage", "greedy_soup", "tail_average", "uniform_soup"]
 
@@ -61,9 +61,10 @@ class WeightAverage:
     score: float | None = None
 
     def __post_init__(self) -> None:
-        for arr in (self.theta, self.members, self.scores):
+        for name in ("theta", "members", "scores"):
+            arr = getattr(self, name)
             if arr is not None:
-                arr.flags.writeable = False
+                object.__setattr__(self, name, read_only_copy(arr))
 
     @property
     def num_members(self) -> int:

@@ -17,6 +17,7 @@ path on held-out data.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ from landscape._validation import (
     as_vector,
     check_choice,
     check_positive_int,
+    read_only_copy,
 )
 from landscape.optim import UpdateRule
 
@@ -88,9 +90,10 @@ class PathProfile:
     kind: str
 
     def __post_init__(self) -> None:
-        for arr in (self.ts, self.losses, self.accuracies):
+        for name in ("ts", "losses", "accuracies"):
+            arr = getattr(self, name)
             if arr is not None:
-                arr.flags.writeable = False
+                object.__setattr__(self, name, read_only_copy(arr))
 
     @property
     def accuracy_drop(self) -> float | None:
@@ -284,8 +287,8 @@ class CurveFit:
     rule_name: str
 
     def __post_init__(self) -> None:
-        for arr in (self.steps, self.mean_losses, self.barriers):
-            arr.flags.writeable = False
+        for name in ("steps", "mean_losses", "barriers"):
+            object.__setattr__(self, name, read_only_copy(getattr(self, name)))
 
     def __repr__(self) -> str:
         return (
@@ -330,7 +333,10 @@ def _require_objective(objective: Any) -> int:
             "`objective` must provide `dim` and a batched `values(thetas)` method (an "
             f"Objective), got {type(objective).__name__}."
         )
-    return int(objective.dim)
+    dim = objective.dim
+    if isinstance(dim, bool) or not isinstance(dim, numbers.Integral) or dim < 1:
+        raise TypeError(f"`objective` must have a positive integer `dim`, got {dim!r}.")
+    return int(dim)
 
 
 def _endpoints(objective: Any, theta_a: Any, theta_b: Any) -> tuple[int, np.ndarray, np.ndarray]:

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from landscape._validation import as_rng, as_vector, check_positive_int
+from landscape._validation import as_rng, as_vector, check_positive_int, read_only_copy
 from landscape.nn import MLP
 
 __all__ = [
@@ -105,8 +105,10 @@ class Alignment:
     converged: bool
 
     def __post_init__(self) -> None:
-        for arr in (self.theta, self.similarities, *self.permutations):
-            arr.flags.writeable = False
+        object.__setattr__(self, "theta", read_only_copy(self.theta))
+        object.__setattr__(self, "similarities", read_only_copy(self.similarities))
+        perms = tuple(read_only_copy(p) for p in self.permutations)
+        object.__setattr__(self, "permutations", perms)
 
     def __repr__(self) -> str:
         widths = tuple(p.size for p in self.permutations)

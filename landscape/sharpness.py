@@ -34,6 +34,7 @@ from landscape._validation import (
     check_nonnegative,
     check_positive,
     check_positive_int,
+    read_only_copy,
 )
 
 __all__ = [
@@ -137,7 +138,7 @@ class EpsilonSharpness:
     num_value_evals: int
 
     def __post_init__(self) -> None:
-        self.delta.flags.writeable = False
+        object.__setattr__(self, "delta", read_only_copy(self.delta))
 
     def __repr__(self) -> str:
         return (
@@ -180,7 +181,7 @@ class AverageSharpness:
     adaptive: bool
 
     def __post_init__(self) -> None:
-        self.increases.flags.writeable = False
+        object.__setattr__(self, "increases", read_only_copy(self.increases))
 
     def __repr__(self) -> str:
         return (
@@ -314,7 +315,7 @@ def epsilon_sharpness(
     for :math:`K` = ``num_steps`` (the step of Madry et al.'s PGD), keeping the best
     iterate, plus ``num_random`` uniform samples. The paper maximized with L-BFGS-B
     instead; either way the result is a lower bound on the maximum. Random sampling
-    alone is a weak lower bound in high dimension: a random corner of the box is nearly
+    alone is a weak lower bound in high dimension: a random point of the box is nearly
     orthogonal to the gradient.
 
     References

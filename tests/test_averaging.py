@@ -176,3 +176,12 @@ def test_soups_bad_input():
         ls.uniform_soup("soup")
     with pytest.raises(ValueError, match=r"shape \(n, d\)"):
         ls.greedy_soup(np.ones((2, 2, 2)), held_out)
+
+
+def test_weight_average_record_freezes_copies_not_the_callers_arrays():
+    theta, members, scores = np.ones(2), np.array([0, 1]), np.array([0.5, 0.7])
+    record = ls.WeightAverage(theta, members, scores, 0.7)
+    assert theta.flags.writeable and members.flags.writeable and scores.flags.writeable
+    theta[0] = 5.0
+    assert record.theta[0] == 1.0 and not record.theta.flags.writeable
+    assert not record.scores.flags.writeable

@@ -354,3 +354,41 @@ def test_bad_objectives_and_curves():
         curve.points([0.5, 1.5])
     with pytest.raises(ValueError, match="`ts` must not be empty"):
         curve.coefficients([])
+
+
+def test_records_freeze_copies_not_the_callers_arrays():
+    ts, losses, acc = np.linspace(0, 1, 3), np.array([0.1, 0.5, 0.2]), np.ones(3)
+    path = ls.PathProfile(ts, losses, acc, 0.35, 0.5, "linear")
+    curve = ls.Curve("bezier", [0.0], [1.0], [0.0])
+    steps, means, barriers = np.array([0, 1]), np.array([1.0, 0.5]), np.array([0.3, 0.1])
+    fit = ls.CurveFit(curve, steps, means, barriers, 2, "num_steps", "gd")
+    for arr in (ts, losses, acc, steps, means, barriers):
+        assert arr.flags.writeable  # the caller's arrays stay writable
+    losses[0] = 9.0
+    assert path.losses[0] == 0.1 and not path.losses.flags.writeable
+    assert not fit.barriers.flags.writeable
+
+
+def test_objective_dim_must_be_a_positive_integer():
+    bad = BatchedOnly(2)
+    bad.dim = "2"
+    with pytest.raises(TypeError, match="positive integer `dim`"):
+        ls.linear_path(bad, [0.0, 0.0], [1.0, 1.0])
+
+
+@pytest.mark.parametrize("kind", ["bezier", "polychain"])
+def test_every_step_draws_fresh_uniform_ts(kind):
+    f = ring()
+    a, b = np.array([1.0, 0.0]), np.array([-0.6, 0.8])
+    fit = ls.fit_curve(f, a, b, ls.gd(0.1), 3, kind=kind, num_samples=2, rng=5)
+    gen = np.random.default_rng(5)
+    c = 0.5 * (a + b)
+    for _ in range(3):
+        ts = gen.uniform(0.0, 1.0, 2)  # a new pair of t for every step
+        weights = ls.Curve(kind, a, c, b).coefficients(ts)
+        points = weights @ np.stack([a, c, b])
+        grad = np.mean([w[1] * f.grad(p) for w, p in zip(weights, points, strict=True)], axis=0)
+        c = c - 0.1 * grad
+    # the same few operations in a different order
+    np.testing.assert_allclose(fit.curve.control, c, atol=1e-14)
+    assert fit.num_grad_evals == 3 * 2

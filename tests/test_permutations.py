@@ -264,3 +264,12 @@ def test_bad_permutations(perms, error, match):
     mlp, theta = net((2, 4, 3, 2))
     with pytest.raises(error, match=match):
         ls.permute_hidden_units(mlp, theta, perms)
+
+
+def test_alignment_record_freezes_copies_not_the_callers_arrays():
+    theta, sims, perm = np.arange(3.0), np.array([1.0, 2.0]), np.array([1, 0])
+    record = ls.Alignment(theta, (perm,), sims, 1, True)
+    assert theta.flags.writeable and sims.flags.writeable and perm.flags.writeable
+    perm[0] = 0
+    assert record.permutations[0].tolist() == [1, 0]
+    assert not record.permutations[0].flags.writeable and not record.theta.flags.writeable

@@ -285,3 +285,13 @@ def test_measures_do_not_mutate_theta():
         assert np.array_equal(theta, copy)
         ran += 1
     assert ran == 5
+
+
+def test_records_freeze_copies_not_the_callers_arrays():
+    delta, increases = np.zeros(2), np.array([0.1, 0.3])
+    eps = ls.EpsilonSharpness(1.0, np.nan, 0.0, 0.01, 0.1, delta, 1, 0)
+    avg = ls.AverageSharpness(0.2, 0.1, increases, 0.5, False)
+    assert delta.flags.writeable and increases.flags.writeable
+    increases[0] = 9.0
+    assert avg.increases[0] == 0.1 and not avg.increases.flags.writeable
+    assert not eps.delta.flags.writeable

@@ -135,3 +135,12 @@ def test_check_real():
         v.check_real(True, "x")
     with pytest.raises(ValueError, match="`x` must be finite"):
         v.check_real(float("nan"), "x")
+
+
+def test_read_only_copy_leaves_the_input_writable():
+    x = np.arange(3.0)
+    out = v.read_only_copy(x)
+    assert not out.flags.writeable and x.flags.writeable
+    x[0] = 7.0  # the copy does not share memory with the input
+    np.testing.assert_array_equal(out, [0.0, 1.0, 2.0])
+    assert v.read_only_copy(np.arange(3)).dtype == np.arange(3).dtype  # dtype kept
