@@ -28,6 +28,9 @@ from landscape.benchmarks import (
     Rosenbrock,
     SixHumpCamel,
 )
+from landscape.cliff import (
+    Cliff,
+)
 from landscape.connectivity import (
     Curve,
     CurveFit,
@@ -102,6 +105,10 @@ from landscape.directions import (
     pca_directions,
     random_directions,
 )
+from landscape.ensembles import (
+    Ensemble,
+    run_ensemble,
+)
 from landscape.eos import (
     SharpnessTrace,
     track_sharpness,
@@ -169,6 +176,14 @@ from landscape.plotting import (
     plot_profile,
     plot_surface,
     use_style,
+)
+from landscape.preconditioning import (
+    effective_learning_rates,
+    effective_weight_decay,
+)
+from landscape.propagation import (
+    SignalPropagation,
+    signal_propagation,
 )
 from landscape.random_matrix import (
     PositiveFraction,
@@ -268,6 +283,7 @@ __all__ = [
     "AutoencoderCriticalPoint",
     "AverageSharpness",
     "Classification",
+    "Cliff",
     "CriticalPoint",
     "CriticalPointSearch",
     "CurvatureExtremes",
@@ -282,6 +298,7 @@ __all__ = [
     "Directions",
     "DoubleWell",
     "EigenResult",
+    "Ensemble",
     "EpsilonSharpness",
     "Escape",
     "EscapeDirection",
@@ -320,6 +337,7 @@ __all__ = [
     "Scenario",
     "SharpnessReport",
     "SharpnessTrace",
+    "SignalPropagation",
     "SixHumpCamel",
     "Slice",
     "SpectralDensity",
@@ -365,6 +383,8 @@ __all__ = [
     "detect_slow_progress",
     "detect_update_ratio",
     "diagnose",
+    "effective_learning_rates",
+    "effective_weight_decay",
     "epsilon_sharpness",
     "escape_direction",
     "exact_line_search",
@@ -420,10 +440,12 @@ __all__ = [
     "read_log",
     "rescale_layers",
     "rmsprop",
+    "run_ensemble",
     "sam",
     "sam_sharpness",
     "score_detectors",
     "sharpness_report",
+    "signal_propagation",
     "slice_1d",
     "slice_2d",
     "slice_through_points",

@@ -206,6 +206,10 @@ class Visitor:
                 script = "localStorage.clear();"
             context.add_init_script(f"try {{ {script} }} catch (e) {{}}")
             page = context.new_page()
+            # Generous timeouts: these are checks of what a reader sees, not of speed. On a
+            # loaded 2-core machine a full-page screenshot of the API page took over 30 s
+            # (Playwright's default), which failed CI without anything being wrong.
+            page.set_default_timeout(180_000)
             events = {"console": [], "failed": [], "external": []}
 
             def on_console(message):
