@@ -10,6 +10,9 @@ that triggered it, the likely landscape cause and the fixes to try. From a shell
 The detectors (``landscape.diagnostics.DETECTORS``) are plain functions with documented
 thresholds: divergence, oscillation, loss spikes, plateau, slow progress, generalization
 gap, update/parameter ratio and learning-rate schedule (``landscape.detect_*``).
+:func:`~landscape.labelled_suite` trains runs with known pathologies
+(``landscape.diagnostics.SCENARIOS``) and :func:`~landscape.score_detectors` measures
+each detector's precision and recall on them.
 """
 
 from landscape.diagnostics.detectors import (
@@ -24,6 +27,17 @@ from landscape.diagnostics.detectors import (
     detect_slow_progress,
     detect_update_ratio,
 )
+from landscape.diagnostics.evaluation import (
+    SCENARIOS,
+    DetectorScore,
+    LabelledRun,
+    Scenario,
+    checklist,
+    generate_run,
+    labelled_suite,
+    score_detectors,
+    write_log,
+)
 from landscape.diagnostics.findings import SEVERITIES, Finding
 from landscape.diagnostics.log import QUANTITIES, LogReadError, TrainingLog
 from landscape.diagnostics.reader import FORMATS, read_log
@@ -34,12 +48,17 @@ __all__ = [
     "FORMATS",
     "JSON_FORMAT",
     "QUANTITIES",
+    "SCENARIOS",
     "SEVERITIES",
     "Detector",
+    "DetectorScore",
     "Finding",
+    "LabelledRun",
     "LogReadError",
     "Report",
+    "Scenario",
     "TrainingLog",
+    "checklist",
     "detect_divergence",
     "detect_generalization_gap",
     "detect_loss_spikes",
@@ -49,5 +68,9 @@ __all__ = [
     "detect_slow_progress",
     "detect_update_ratio",
     "diagnose",
+    "generate_run",
+    "labelled_suite",
     "read_log",
+    "score_detectors",
+    "write_log",
 ]
