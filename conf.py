@@ -5,7 +5,6 @@ Build with ``sphinx-build -c . book <outdir>`` (see ``noxfile.py``).
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ sys.path.insert(0, str(ROOT / "book" / "_ext"))
 sys.path.insert(0, str(ROOT))
 
 import api_reference  # noqa: E402
+import config_cache  # noqa: E402
 import offline_inventories  # noqa: E402
 
 project = "Landscape"
@@ -38,6 +38,7 @@ extensions = [
     "api_reference",  # {landscape-api}: the reference generated from landscape.__all__
     "notebook_downloads",  # the executed .ipynb of every page in the download menu
     "accessibility_fixes",  # markup repairs found by the axe-core audit
+    "skip_unchanged",  # a no-op rebuild skips whole-book recomputation
 ]
 
 exclude_patterns = ["_build", "_ext", "_static", "jupyter_execute", ".jupyter_cache"]
@@ -66,14 +67,13 @@ nb_execution_allow_errors = False
 nb_merge_streams = True
 
 
+PACKAGE_SOURCES = sorted((ROOT / "landscape").rglob("*.py"))
+
+
 def _package_fingerprint() -> str:
     """Hash of the package sources: the execution cache only watches cell code (MyST-NB
     #299), so the cache folder is keyed on the package and a package change re-executes."""
-    digest = hashlib.sha256()
-    for path in sorted((ROOT / "landscape").rglob("*.py")):
-        digest.update(str(path.relative_to(ROOT)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return config_cache.fingerprint(PACKAGE_SOURCES, ROOT)[:16]
 
 
 def _execution_cache(keep: int = 3) -> str:
@@ -119,16 +119,40 @@ bibtex_reference_style = "author_year"
 bibtex_default_style = "alpha"
 
 intersphinx_mapping = offline_inventories.intersphinx_mapping(ROOT / "_build" / "inventories")
-numpydoc_xref_aliases = api_reference.xref_aliases(
-    offline_inventories.python_object_names(intersphinx_mapping)
+
+
+def _derived_from_package() -> dict:
+    """The two values below; they import landscape, so they are cached (config_cache)."""
+    external = offline_inventories.python_object_names(intersphinx_mapping)
+    return {
+        "xref_aliases": api_reference.xref_aliases(external),
+        "codeautolink_map": api_reference.codeautolink_map(),
+    }
+
+
+_derived = config_cache.cached(
+    ROOT / "_build" / "conf-cache.json",
+    config_cache.fingerprint(
+        [
+            *PACKAGE_SOURCES,
+            *(
+                ROOT / "book" / "_ext" / f"{name}.py"
+                for name in ("api_reference", "offline_inventories")
+            ),
+            *(Path(path) for _, path in intersphinx_mapping.values()),
+        ],
+        ROOT,
+    ),
+    _derived_from_package,
 )
+numpydoc_xref_aliases = _derived["xref_aliases"]
 
 # Links from code cells and pycon blocks to the API reference and to NumPy/SciPy docs.
 # Cells of a page are read as one program, so `ls` imported in the first cell resolves
 # in later ones. Public classes are documented as landscape.<Name>; codeautolink follows
 # type hints to the defining module, so those paths are mapped to the public ones.
 codeautolink_concat_default = True
-codeautolink_inventory_map = api_reference.codeautolink_map()
+codeautolink_inventory_map = _derived["codeautolink_map"]
 
 # HTML --------------------------------------------------------------------------------
 html_theme = "sphinx_book_theme"

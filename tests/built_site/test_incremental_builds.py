@@ -7,6 +7,11 @@ and extensions against a fake ``landscape`` package: a rebuild with the package 
 reuses the cached outputs, and a rebuild after a package edit executes the page again
 and shows the new behaviour.
 
+A no-op rebuild then leaves the page untouched (book/_ext/skip_unchanged.py skips the
+whole-book recomputation in such a build), and a prose edit after it is rendered with
+its code links, citation and figure number intact: the state the skipped handlers would
+have recomputed must still be there.
+
 It then changes an HTML-only setting, which rewrites the page without re-reading it: the
 new setting must reach the page and the page must keep its code links (both were lost
 before book/_ext/codeautolink_compat.py).
@@ -35,6 +40,17 @@ kernelspec:
 
 # Cache probe
 
+Sharpness settles near two over the step size {cite:p}`cohen2021gradient`.
+
+```{figure} _static/favicon.svg
+:name: fig-probe
+:alt: The book's icon.
+
+A numbered figure.
+```
+
+See {numref}`fig-probe`.
+
 ```{code-cell} ipython3
 import uuid
 
@@ -43,6 +59,10 @@ import numpy as np
 import landscape
 
 print(f"MARK-{landscape.MARK} RUN-{uuid.uuid4().hex}", np.zeros(1))
+```
+
+```{bibliography}
+:filter: docname in docnames
 ```
 """
 
@@ -64,6 +84,15 @@ def _build(root, *extra):
 
 def _outputs(html):
     return re.search(r"MARK-(\w+) RUN-([0-9a-f]{32})", html).groups()
+
+
+def _assert_references(html):
+    """The citation links to its bibliography entry, and the figure is numbered."""
+    cite = re.search(r'<span class="bibtex-citation"[^>]*>(.*?)</span>', html, re.S)
+    assert cite and "Cohen" in cite.group(1), "the citation is not rendered"
+    target = re.search(r'href="#([\w-]+)"', cite.group(1)).group(1)
+    assert f'id="{target}"' in html, "the citation does not reach its bibliography entry"
+    assert '<span class="std std-numref">Fig. 1</span>' in html, "the figure is not numbered"
 
 
 def test_cache_follows_the_package_and_rewritten_pages_keep_their_links(tmp_path):
@@ -96,6 +125,20 @@ def test_cache_follows_the_package_and_rewritten_pages_keep_their_links(tmp_path
     assert len(caches) == 2, f"expected one cache per package state, found {caches}"
     link = 'class="sphinx-codeautolink-a" href="https://numpy.org/doc/stable/reference/generated/numpy.zeros.html'
     assert link in html, "code links are missing after a build"
+    _assert_references(html)
+
+    # A no-op rebuild writes nothing; a prose edit after it still gets links and numbers.
+    page = root / "_build" / "html" / "index.html"
+    written = page.stat().st_mtime_ns
+    assert _build(root) == html
+    assert page.stat().st_mtime_ns == written, "a no-op rebuild rewrote the page"
+    source = root / "book" / "index.md"
+    source.write_text(source.read_text(encoding="utf8") + "\nAn edited sentence.\n", "utf8")
+    html = _build(root)
+    assert "An edited sentence." in html
+    assert _outputs(html) == (mark3, run3), "a prose edit re-executed the page"
+    assert link in html, "the edited page lost its code links after a no-op rebuild"
+    _assert_references(html)
     # An HTML-only change: the page is rewritten from its stored doctree, not re-read.
     html = _build(root, "-D", "html_title=Renamed book")
     assert "Renamed book" in html, "an html_title change did not reach the page"
