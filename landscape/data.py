@@ -19,6 +19,7 @@ from landscape._validation import (
     check_nonnegative,
     check_positive,
     check_positive_int,
+    read_only_copy,
 )
 from landscape.nn import MLP
 
@@ -68,10 +69,11 @@ class Dataset:
     teacher_theta: np.ndarray | None = None
 
     def __post_init__(self) -> None:
+        # Own read-only copies: freezing never touches an array the caller still holds.
         for field in ("X", "y", "X_test", "y_test", "teacher_theta"):
             arr = getattr(self, field)
             if arr is not None:
-                arr.flags.writeable = False
+                object.__setattr__(self, field, read_only_copy(arr))
 
     @property
     def num_samples(self) -> int:

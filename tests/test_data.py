@@ -120,3 +120,15 @@ def test_bad_arguments_raise_clear_errors():
         ls.teacher_student(10, activation="swish")
     with pytest.raises(TypeError, match="rng"):
         ls.gaussian_blobs(10, rng=1.5)
+
+
+def test_dataset_owns_read_only_copies_of_the_callers_arrays():
+    rng = np.random.default_rng(0)
+    X, X_test = rng.standard_normal((6, 2)), rng.standard_normal((3, 2))
+    y, y_test = np.arange(6) % 2, np.arange(3) % 2
+    data = ls.Dataset(X, y, X_test, y_test, 2, "handmade")
+    for mine, theirs in ((X, data.X), (y, data.y), (X_test, data.X_test), (y_test, data.y_test)):
+        assert mine.flags.writeable, "building a Dataset froze the caller's array"
+        assert not theirs.flags.writeable
+        assert not np.shares_memory(mine, theirs)
+        np.testing.assert_array_equal(mine, theirs)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 
+import _synthetic_logs as S
 import numpy as np
 import pytest
 
 import landscape as ls
 from landscape.diagnostics import DETECTORS, SCENARIOS
+from landscape.diagnostics.log import QUANTITIES
 
 SEEDS = (0, 1, 2, 3, 4)
 
@@ -194,7 +196,9 @@ def test_checklist_rows_come_from_the_detectors_and_their_findings(suite):
     assert [r["detector"] for r in rows] == list(DETECTORS)
     for row in rows:
         det = DETECTORS[row["detector"]]
-        assert row["symptom"] == det.looks_for and row["log"] == ", ".join(det.requires)
+        assert row["symptom"] == det.looks_for
+        assert row["log"].split("; better with ")[0] == ", ".join(det.requires)
+        assert ("better with" in row["log"]) == bool(det.sharpened_by)
         # Every detector fires somewhere in the suite, and its most severe finding is used.
         findings = [f for rep in reports for f in rep.findings if f.detector == row["detector"]]
         worst = max(findings, key=lambda f: f.rank)
@@ -210,3 +214,35 @@ def test_checklist_leaves_rows_empty_without_findings_and_checks_its_input():
         ls.checklist(["report.json"])
     with pytest.raises(ValueError, match="fixes"):
         ls.checklist([quiet], fixes=0)
+
+
+def _without(log, names):
+    kept = {q: getattr(log, q) for q in QUANTITIES if q != "loss" and q not in names}
+    return ls.TrainingLog.from_arrays(log.loss, step=log.step, loss_logged=log.loss_logged, **kept)
+
+
+def _reported(findings):
+    return [(f.start_step, f.end_step, f.severity, f.cause, f.fixes) for f in findings]
+
+
+def test_sharpened_by_lists_exactly_the_optional_quantities_that_change_a_finding(suite):
+    # The checklist's "log" column says "better with" these quantities: dropping one of
+    # them from some log must change what the detector reports, and dropping any other
+    # optional quantity from any of these logs must change nothing but the evidence.
+    runs, _ = suite
+    logs = [r.log for r in runs]
+    logs += [S.diverging(), S.unstable_noisy(), S.edge_of_stability(), S.healthy()]
+    logs += [S.stuck(grad_small=False), S.stuck(grad_small=True)]
+    for name, det in DETECTORS.items():
+        changing = {
+            q
+            for q in QUANTITIES
+            if q not in det.requires
+            and any(
+                log.has(q)
+                and not det.missing(log)
+                and _reported(det.function(log)) != _reported(det.function(_without(log, [q])))
+                for log in logs
+            )
+        }
+        assert changing == set(det.sharpened_by), name

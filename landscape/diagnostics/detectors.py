@@ -40,12 +40,20 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Detector:
-    """A registered detector: its name, function and the quantities it needs."""
+    """A registered detector: its name, function and the quantities it needs.
+
+    ``requires`` are the quantities without which the detector cannot run;
+    ``sharpened_by`` are optional ones that change what it reports when they are logged:
+    where it fires, how severe, the cause or the fixes (for instance ``lr`` and
+    ``lambda_max`` let the oscillation detector catch a bounce that gradient clipping
+    hides in the loss). Quantities it only quotes as evidence are in neither.
+    """
 
     name: str
     function: Callable[..., tuple[Finding, ...]]
     requires: tuple[str, ...]
     looks_for: str
+    sharpened_by: tuple[str, ...] = ()
 
     def missing(self, log: TrainingLog) -> tuple[str, ...]:
         """Required quantities the log lacks."""
@@ -65,11 +73,31 @@ class Detector:
 DETECTORS: dict[str, Detector] = {
     d.name: d
     for d in (
-        Detector("divergence", detect_divergence, ("loss",), "NaN/inf or explosive loss"),
-        Detector("oscillation", detect_oscillation, ("loss",), "bouncing without progress"),
+        Detector(
+            "divergence",
+            detect_divergence,
+            ("loss",),
+            "NaN/inf or explosive loss",
+            ("grad_norm", "lr", "lambda_max"),
+        ),
+        Detector(
+            "oscillation",
+            detect_oscillation,
+            ("loss",),
+            "bouncing without progress",
+            ("lr", "lambda_max"),
+        ),
         Detector("loss_spikes", detect_loss_spikes, ("loss",), "spikes and catapults"),
-        Detector("plateau", detect_plateau, ("loss",), "flat loss: saddle or stuck"),
-        Detector("slow_progress", detect_slow_progress, ("loss",), "steady but slow decrease"),
+        Detector(
+            "plateau", detect_plateau, ("loss",), "flat loss: saddle or stuck", ("grad_norm",)
+        ),
+        Detector(
+            "slow_progress",
+            detect_slow_progress,
+            ("loss",),
+            "steady but slow decrease",
+            ("lr", "lambda_max"),
+        ),
         Detector(
             "generalization_gap",
             detect_generalization_gap,
@@ -81,6 +109,7 @@ DETECTORS: dict[str, Detector] = {
             detect_update_ratio,
             ("update_norm", "param_norm"),
             "update/parameter ratio outside a sane band",
+            ("lr",),
         ),
         Detector("lr_schedule", detect_lr_schedule, ("lr",), "learning rate decayed too early"),
     )

@@ -628,8 +628,10 @@ def checklist(reports: Sequence[Report], *, fixes: int = 1) -> list[dict[str, st
     Returns
     -------
     rows : list of dict
-        Keys ``detector``, ``symptom``, ``log``, ``cause``, ``fixes`` (joined with
-        " / "), ``severity`` and ``source`` (the report the row comes from). A detector
+        Keys ``detector``, ``symptom``, ``log`` (the quantities the detector requires,
+        then "; better with" the optional ones that change what it finds), ``cause``,
+        ``fixes`` (joined with " / "), ``severity`` and ``source`` (the report the row
+        comes from). A detector
         without a finding in ``reports`` gets empty ``cause`` and ``fixes``.
 
     Raises
@@ -645,8 +647,10 @@ def checklist(reports: Sequence[Report], *, fixes: int = 1) -> list[dict[str, st
     >>> import landscape as ls
     >>> report = ls.diagnose(ls.TrainingLog.from_arrays(loss=[1.0, 0.5, np.nan]))
     >>> row = ls.checklist([report])[0]
-    >>> row["detector"], row["symptom"], row["log"], row["severity"]
-    ('divergence', 'NaN/inf or explosive loss', 'loss', 'critical')
+    >>> row["detector"], row["symptom"], row["severity"]
+    ('divergence', 'NaN/inf or explosive loss', 'critical')
+    >>> row["log"]
+    'loss; better with grad_norm, lr, lambda_max'
     >>> row["fixes"]
     'Lower the peak learning rate (try 2-10x smaller).'
     """
@@ -661,7 +665,8 @@ def checklist(reports: Sequence[Report], *, fixes: int = 1) -> list[dict[str, st
         row = {
             "detector": name,
             "symptom": det.looks_for,
-            "log": ", ".join(det.requires),
+            "log": ", ".join(det.requires)
+            + (f"; better with {', '.join(det.sharpened_by)}" if det.sharpened_by else ""),
             "cause": "",
             "fixes": "",
             "severity": "",
