@@ -233,6 +233,29 @@ def test_affine_values_is_stable_for_huge_logits():
     assert np.all(np.isfinite(values))
 
 
+def test_batched_cross_entropy_keeps_tiny_losses_accurate():
+    # A confident classifier: labels are its own predictions, the logits scaled up so
+    # the loss is about 3e-12. Adding the log-sum-exp shift back before subtracting the
+    # picked logit (as an earlier head did) was off by 3e-4 of the loss here.
+    f, theta = make((3, 5, 3), "tanh", "cross_entropy", 0.0)
+    labels = np.argmax(f.mlp.forward(theta, f.X), axis=1)
+    g = ls.mlp_objective(f.mlp, f.X, labels, "cross_entropy")
+    last_w, last_b = g.mlp.layers[-2], g.mlp.layers[-1]
+    scale = np.ones(g.dim)
+    scale[last_w.start : last_b.stop] = 400.0
+    confident = theta * scale
+    assert 1e-14 < g.value(confident) < 1e-6  # the regime this test is about
+    thetas = confident + 1e-3 * np.random.default_rng(12).standard_normal((4, g.dim))
+    loop = [g.value(t) for t in thetas]
+    # Logits of a few hundred rounded in another order shift a 3e-12 loss by ~1e-14 of itself.
+    np.testing.assert_allclose(g.values(thetas), loop, rtol=1e-12)
+    coords = np.array([[0.0], [1.0]])
+    direction = thetas[1] - confident
+    np.testing.assert_allclose(
+        g.affine_values(confident, direction, coords), [g.value(confident), loop[1]], rtol=1e-12
+    )
+
+
 def test_affine_values_rejects_bad_input():
     f, theta = make((3, 4, 3), "tanh", "cross_entropy", 0.0, n=6)
     u = np.ones((2, f.dim))
