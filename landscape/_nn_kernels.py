@@ -324,24 +324,55 @@ def batched_outputs(
     W0 = np.ascontiguousarray(weights[0]).reshape(m * fan_out, fan_in)
     z = (W0 @ X_T).reshape(m, fan_out, X_T.shape[1])
     z += biases[0][:, :, None]
-    for W, b in zip(weights[1:], biases[1:], strict=True):
+    return batched_outputs_from(z, weights[1:], biases[1:], act)
+
+
+def batched_outputs_from(
+    z: np.ndarray, weights: list[np.ndarray], biases: list[np.ndarray], act: Activation
+) -> np.ndarray:
+    """Run layers ``1..L-1`` from the first layer's pre-activations ``z`` ``(m, h, n)``.
+
+    ``weights``/``biases`` hold the remaining layers, stacked as in :func:`batched_outputs`.
+    ``z`` is overwritten (it is a temporary of the caller).
+    """
+    for W, b in zip(weights, biases, strict=True):
         a = act.fn(z)
         z = np.matmul(W, a)
         z += b[:, :, None]
     return z
 
 
-def batched_losses(out: np.ndarray, target_T: np.ndarray, loss_kind: str) -> np.ndarray:
+def batched_target(y: np.ndarray, loss_kind: str, num_outputs: int) -> np.ndarray:
+    """The target in the form :func:`batched_losses` wants, built once per objective.
+
+    MSE: the transposed targets ``(c, n)``. Cross-entropy: the one-hot matrix of the
+    labels, flattened to ``(c * n,)``, so the picked logits of a whole chunk are one
+    contraction.
+    """
+    if loss_kind == "mse":
+        return np.ascontiguousarray(y.T)
+    n = y.shape[0]
+    onehot = np.zeros((num_outputs, n))
+    onehot[y, np.arange(n)] = 1.0
+    return onehot.reshape(-1)
+
+
+def batched_losses(out: np.ndarray, target: np.ndarray, loss_kind: str) -> np.ndarray:
     """Mean loss per parameter vector from outputs ``(m, c, n)``; returns shape ``(m,)``.
 
-    For MSE ``target_T`` is ``(c, n)``; for cross-entropy it is the label vector ``(n,)``.
+    ``target`` comes from :func:`batched_target`. Cross-entropy uses the same shifted
+    log-sum-exp as :func:`loss_value` (the picked logit is taken after the shift, so the
+    shift cancels and is never added back). ``out`` is overwritten.
     """
-    n = out.shape[2]
+    m, c, n = out.shape
     if loss_kind == "mse":
-        resid = out - target_T
-        resid *= resid
-        return 0.5 * resid.sum(axis=(1, 2)) / n
-    top = out.max(axis=1, keepdims=True)
-    lse = np.log(np.exp(out - top).sum(axis=1)) + top[:, 0, :]
-    picked = out[:, target_T, np.arange(n)]
-    return (lse - picked).sum(axis=1) / n
+        out -= target
+        flat = out.reshape(m, c * n)
+        return 0.5 * np.einsum("ij,ij->i", flat, flat) / n
+    out -= out.max(axis=1, keepdims=True)
+    # einsum, not a BLAS product: each row sums in the same order whatever the chunk size.
+    picked = np.einsum("ij,j->i", out.reshape(m, c * n), target)
+    np.exp(out, out=out)
+    lse = out.sum(axis=1)
+    np.log(lse, out=lse)
+    return (lse.sum(axis=1) - picked) / n

@@ -79,6 +79,19 @@ class Objective:
         thetas = as_batch(thetas, "thetas", self.dim)
         return np.array([self.value(t) for t in thetas], dtype=float)
 
+    def affine_values(self, center: np.ndarray, directions: np.ndarray, coords: np.ndarray):
+        """Return the objective at ``center + coords[i] @ directions`` for each row.
+
+        ``center`` has shape ``(d,)``, ``directions`` ``(k, d)``, ``coords`` ``(m, k)``;
+        returns shape ``(m,)``. Slices and paths call this. The default forms the points
+        and calls :meth:`values`; a network evaluates the plane faster
+        (:meth:`landscape.NetworkObjective.affine_values`).
+        """
+        center = as_vector(center, "center", self.dim)
+        directions = as_batch(directions, "directions", self.dim)
+        coords = as_batch(coords, "coords", directions.shape[0])
+        return self.values(center + coords @ directions)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r}, dim={self.dim})"
 

@@ -193,13 +193,22 @@ def _check_chunk(chunk_size: Any, dim: int) -> int:
 def _evaluate(
     objective: Any, center: np.ndarray, vectors: np.ndarray, coords: np.ndarray, chunk: int
 ) -> np.ndarray:
-    """``L(center + coords @ vectors)`` for every row of ``coords``, chunk by chunk."""
+    """``L(center + coords @ vectors)`` for every row of ``coords``, chunk by chunk.
+
+    An objective with ``affine_values`` (every :class:`~landscape.Objective`; a network
+    evaluates the plane without forming each point's parameters) gets the coordinates;
+    anything else with a batched ``values`` gets the points.
+    """
     out = np.empty(coords.shape[0])
+    affine = getattr(objective, "affine_values", None)
     with np.errstate(over="ignore", invalid="ignore"):
         for start in range(0, coords.shape[0], chunk):
             block = coords[start : start + chunk]
-            thetas = center + block @ vectors
-            out[start : start + chunk] = np.asarray(objective.values(thetas), dtype=float)
+            if callable(affine):
+                losses = affine(center, vectors, block)
+            else:
+                losses = objective.values(center + block @ vectors)
+            out[start : start + chunk] = np.asarray(losses, dtype=float)
     return out
 
 

@@ -198,6 +198,79 @@ def test_values_chunks_large_batches(monkeypatch):
     np.testing.assert_allclose(f.hvps(theta, thetas), f.hvps(theta, thetas[::-1])[::-1])
 
 
+@pytest.mark.parametrize("k", [1, 2, 3])
+@pytest.mark.parametrize(("widths", "activation", "loss", "l2"), CASES, ids=IDS)
+def test_affine_values_match_single_calls(widths, activation, loss, l2, k):
+    f, theta = make(widths, activation, loss, l2)
+    rng = np.random.default_rng(10 + k)
+    directions = rng.standard_normal((k, f.dim))
+    coords = rng.uniform(-1.0, 1.0, (9, k))
+    loop = [f.value(theta + c @ directions) for c in coords]
+    # The first layer as A_0 + sum_j s_j A_j and the batched head: rounding only.
+    np.testing.assert_allclose(f.affine_values(theta, directions, coords), loop, rtol=1e-12)
+
+
+def test_affine_values_chunking_and_vector_forms(monkeypatch):
+    import landscape.nn as nn_module
+
+    f, theta = make((3, 5, 4, 3), "tanh", "cross_entropy", 0.1)
+    rng = np.random.default_rng(11)
+    direction = rng.standard_normal(f.dim)
+    coords = rng.uniform(-2.0, 2.0, (13, 1))
+    whole = f.affine_values(theta, direction, coords)
+    assert whole.shape == (13,)
+    monkeypatch.setattr(nn_module, "_CHUNK_BYTES", 1)  # one point per chunk
+    # Chunks of other sizes take other BLAS kernel paths: rounding only.
+    np.testing.assert_allclose(f.affine_values(theta, direction, coords), whole, rtol=1e-14)
+    one = f.affine_values(theta, direction[None, :], coords[4, :])  # coords as a vector
+    np.testing.assert_allclose(one, whole[4:5], rtol=1e-14)
+    assert f.affine_values(theta, direction, [[0.0]])[0] == pytest.approx(f.value(theta), rel=1e-14)
+
+
+def test_affine_values_is_stable_for_huge_logits():
+    f, theta = make((3, 5, 3), "tanh", "cross_entropy", 0.0)
+    values = f.affine_values(theta * 1e4, np.ones(f.dim), [[0.0], [1e3]])
+    assert np.all(np.isfinite(values))
+
+
+def test_batched_cross_entropy_keeps_tiny_losses_accurate():
+    # A confident classifier: labels are its own predictions, the logits scaled up so
+    # the loss is about 3e-12. Adding the log-sum-exp shift back before subtracting the
+    # picked logit (as an earlier head did) was off by 3e-4 of the loss here.
+    f, theta = make((3, 5, 3), "tanh", "cross_entropy", 0.0)
+    labels = np.argmax(f.mlp.forward(theta, f.X), axis=1)
+    g = ls.mlp_objective(f.mlp, f.X, labels, "cross_entropy")
+    last_w, last_b = g.mlp.layers[-2], g.mlp.layers[-1]
+    scale = np.ones(g.dim)
+    scale[last_w.start : last_b.stop] = 400.0
+    confident = theta * scale
+    assert 1e-14 < g.value(confident) < 1e-6  # the regime this test is about
+    thetas = confident + 1e-3 * np.random.default_rng(12).standard_normal((4, g.dim))
+    loop = [g.value(t) for t in thetas]
+    # Logits of a few hundred rounded in another order shift a 3e-12 loss by ~1e-14 of itself.
+    np.testing.assert_allclose(g.values(thetas), loop, rtol=1e-12)
+    coords = np.array([[0.0], [1.0]])
+    direction = thetas[1] - confident
+    np.testing.assert_allclose(
+        g.affine_values(confident, direction, coords), [g.value(confident), loop[1]], rtol=1e-12
+    )
+
+
+def test_affine_values_rejects_bad_input():
+    f, theta = make((3, 4, 3), "tanh", "cross_entropy", 0.0, n=6)
+    u = np.ones((2, f.dim))
+    with pytest.raises(ValueError, match=f"`center` must have length {f.dim}"):
+        f.affine_values(theta[:-1], u, np.zeros((1, 2)))
+    with pytest.raises(ValueError, match=rf"`directions` must have shape \(n, {f.dim}\)"):
+        f.affine_values(theta, u[:, :-1], np.zeros((1, 2)))
+    with pytest.raises(ValueError, match=r"`coords` must have shape \(n, 2\)"):
+        f.affine_values(theta, u, np.zeros((1, 3)))
+    with pytest.raises(ValueError, match="`coords` must contain only finite"):
+        f.affine_values(theta, u, [[0.0, np.nan]])
+    with pytest.raises(TypeError, match="`directions` must be an array of real numbers"):
+        f.affine_values(theta, "u", np.zeros((1, 2)))
+
+
 def test_hvp_cache_never_changes_results():
     f, theta = make((3, 5, 2), "softplus", "mse", 0.0)
     v = np.random.default_rng(8).standard_normal(f.dim)
@@ -225,6 +298,7 @@ def test_no_function_mutates_its_inputs():
     f.hvp(theta, v)
     f.hvps(theta, thetas)
     f.values(thetas)
+    f.affine_values(theta, thetas, v[:3])
     f.hessian(theta)
     f.mlp.forward(theta, X)
     f.mlp.forward(thetas, X)

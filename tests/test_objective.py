@@ -62,6 +62,16 @@ def test_values_loops_over_rows():
     np.testing.assert_allclose(f.values(thetas), [cubic(t) for t in thetas])
 
 
+def test_affine_values_default_forms_the_points():
+    f = ls.from_function(cubic, dim=2)
+    center, directions = POINTS[0], np.array([[1.0, 0.5]])
+    coords = np.array([[-1.0], [0.0], [2.0]])
+    expected = [cubic(center + c @ directions) for c in coords]
+    np.testing.assert_allclose(f.affine_values(center, directions, coords), expected)
+    with pytest.raises(ValueError, match=r"`coords` must have shape \(n, 1\)"):
+        f.affine_values(center, directions, np.zeros((3, 2)))
+
+
 def test_does_not_mutate_inputs():
     f = ls.from_function(cubic, dim=2)
     theta = POINTS[0].copy()

@@ -315,6 +315,44 @@ def test_slice_2d_memory_is_chunked():
     assert default.values_calls == 2  # the whole grid fits in one 32 MiB chunk
 
 
+def test_network_slices_use_affine_values_and_match_single_calls(monkeypatch):
+    f, theta = relu_net(loss="mse")
+    dirs = ls.random_directions(theta, f, rng=2)
+
+    def no_points(thetas):
+        raise AssertionError("a network slice must not form and pass every point")
+
+    monkeypatch.setattr(f, "values", no_points)
+    s = ls.slice_2d(f, theta, dirs, bounds=((-1, 1), (-0.5, 2)), num_points=(7, 5))
+    aa, bb = np.meshgrid(s.alphas, s.betas)
+    reference = [
+        f.value(theta + a * dirs.vectors[0] + b * dirs.vectors[1])
+        for a, b in zip(aa.ravel(), bb.ravel(), strict=True)
+    ]
+    # first layer as A_0 + a A_1 + b A_2 and a batched head: rounding only
+    np.testing.assert_allclose(s.losses.ravel(), reference, rtol=1e-12)
+    pts = (
+        theta
+        + np.array([[0.0], [1.0], [0.5]]) * dirs.vectors[0]
+        + np.array([[0.0], [0.0], [1.0]]) * dirs.vectors[1]
+    )
+    plane = ls.slice_through_points(f, pts, num_points=4)
+    aa, bb = np.meshgrid(plane.alphas, plane.betas)
+    points = pts[0] + np.column_stack([aa.ravel(), bb.ravel()]) @ plane.directions.vectors
+    np.testing.assert_allclose(plane.losses.ravel(), [f.value(p) for p in points], rtol=1e-12)
+
+
+def test_objects_without_affine_values_get_the_points():
+    class DuckBowl:
+        dim = 3
+
+        def values(self, thetas):
+            return 0.5 * np.einsum("ij,ij->i", thetas, thetas)
+
+    s = ls.slice_1d(DuckBowl(), np.ones(3), np.ones(3), num_points=5)
+    np.testing.assert_allclose(s.losses, 1.5 * (1 + s.alphas) ** 2, rtol=1e-14)
+
+
 def test_slice_project_recovers_in_plane_points_for_skew_directions():
     rng = np.random.default_rng(1)
     directions = rng.standard_normal((2, 6))  # not orthogonal

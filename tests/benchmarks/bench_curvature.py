@@ -2,7 +2,7 @@
 
 Run from the repository root (single-threaded BLAS is set here before NumPy loads):
 
-    PYTHONPATH=. python tests/benchmarks/bench_curvature.py
+    PYTHONPATH=. python tests/benchmarks/bench_curvature.py [--section 5 ...]
 
 Everything is measured side by side in one run and printed as ratios. The PyTorch
 comparison runs when ``torch`` imports, or in a subprocess when the environment variable
@@ -362,37 +362,128 @@ def bench_eigen(f, theta) -> None:
     )
 
 
-def bench_values() -> None:
+def _floors(f, num_points: int) -> tuple:
+    """The unavoidable arithmetic of ``num_points`` network evaluations, as two functions.
 
-    print("\n[5] Batched losses on a 51 x 51 grid (2-D slice) vs a Python loop")
-    configs = [
-        ("tiny (2, 8, 2) tanh, n=50", (2, 8, 2), 50, 51),
-        ("book-sized (2, 32, 32, 2) tanh, n=300", (2, 32, 32, 2), 300, 51),
-        ("book-sized (2, 32, 32, 2) relu, n=300", (2, 32, 32, 2), 300, 51),
-        (f"benchmark net {WIDTHS}, n=1000 (11 x 11 grid)", WIDTHS, 1000, 11),
+    First: the activation function alone (the package's own ``fn``, on standard normal
+    inputs in cache-sized blocks), once per hidden unit, sample and point. Second: each
+    point's own layer products after the first layer (stacked matrix products of the
+    shape the batched path uses), which no batching can share between points; the first
+    layer is left out, since along a plane it is shared.
+    """
+    from landscape import _nn_kernels as K
+    from landscape.nn import _chunk_size
+
+    widths, n = f.mlp.widths, f.num_samples
+    act = K.ACTIVATIONS[f.mlp.activation].fn
+    total = num_points * n * sum(widths[1:-1])
+    block = np.random.default_rng(5).standard_normal(2**15)
+    reps, rest = divmod(total, block.size)
+
+    def activations():
+        for _ in range(reps):
+            act(block)
+        act(block[:rest])
+
+    chunk = min(num_points, _chunk_size(3 * n * max(widths)))
+    rng = np.random.default_rng(6)
+    pairs = [
+        (rng.standard_normal((chunk, fan_out, fan_in)), rng.standard_normal((chunk, fan_in, n)))
+        for fan_in, fan_out in itertools.pairwise(widths[1:])
     ]
-    for label, widths, n, side in configs:
-        f, theta = problem(widths, n=n, steps=0, activation="relu" if "relu" in label else "tanh")
+    full, part = divmod(num_points, chunk)
+
+    def products():
+        for W, a in pairs:
+            for _ in range(full):
+                np.matmul(W, a)
+            if part:
+                np.matmul(W[:part], a[:part])
+
+    return activations, products
+
+
+def bench_values() -> None:
+    import landscape as ls
+
+    print("\n[5] Batched losses on a 2-D slice grid vs a Python loop over grid points")
+    print(
+        "    batched = what the book calls (ls.slice_2d / ls.slice_through_points); "
+        "values = f.values(thetas) on the same points; loop = [f.value(t) for t in thetas]"
+    )
+    configs = [
+        ("tiny (2, 8, 2) tanh, n=50, 51 x 51", (2, 8, 2), 50, "tanh", (51, 51), "2d"),
+        ("(2, 32, 32, 2) tanh, n=300, 51 x 51", (2, 32, 32, 2), 300, "tanh", (51, 51), "2d"),
+        ("(2, 32, 32, 2) relu, n=300, 51 x 51", (2, 32, 32, 2), 300, "relu", (51, 51), "2d"),
+        (
+            "book, sharpness: (2, 32, 32, 3) relu, n=64, 51 x 51",
+            (2, 32, 32, 3),
+            64,
+            "relu",
+            (51, 51),
+            "2d",
+        ),
+        (
+            "book, mode connectivity: (2, 64, 2) tanh, n=200, 61 x 71 (3 points)",
+            (2, 64, 2),
+            200,
+            "tanh",
+            (61, 71),
+            "points",
+        ),
+        (f"benchmark net {WIDTHS} tanh, n=1000, 11 x 11", WIDTHS, 1000, "tanh", (11, 11), "2d"),
+    ]
+    for label, widths, n, activation, (n_alpha, n_beta), kind in configs:
+        f, theta = problem(widths, n=n, steps=0, activation=activation)
         rng = np.random.default_rng(4)
         u, w = rng.standard_normal((2, f.dim))
-        s = np.linspace(-1, 1, side)
-        S, T = np.meshgrid(s, s)
-        thetas = theta + S.reshape(-1, 1) * u + T.reshape(-1, 1) * w
-        times = timed(
+        if kind == "2d":
+            directions, origin = np.stack([u, w]), theta
+
+            def batched(f=f, origin=origin, directions=directions, grid=(n_alpha, n_beta)):
+                return ls.slice_2d(f, origin, directions, num_points=grid)
+        else:
+            points = np.stack([theta, theta + u, theta + w])
+
+            def batched(f=f, points=points, grid=(n_alpha, n_beta)):
+                return ls.slice_through_points(f, points, num_points=grid)
+
+        plane = batched()
+        aa, bb = np.meshgrid(plane.alphas, plane.betas)
+        coords = np.column_stack([aa.ravel(), bb.ravel()])
+        thetas = plane.center + coords @ plane.directions.vectors
+        activations, products = _floors(f, thetas.shape[0])
+        times = timed(  # interleaved round by round, so load on the machine hits all alike
             {
-                "batched": lambda f=f, thetas=thetas: f.values(thetas),
+                "batched": batched,
+                "values": lambda f=f, thetas=thetas: f.values(thetas),
                 "loop": lambda f=f, thetas=thetas: [f.value(t) for t in thetas],
+                "activations": activations,
+                "products": products,
             },
             rounds=3,
         )
-        agree = np.max(np.abs(f.values(thetas) - [f.value(t) for t in thetas]))
+        floor_act = times["activations"]
+        floor_all = floor_act + times["products"]
+        loop = np.array([f.value(t) for t in thetas])
+        diffs = np.abs(np.concatenate([plane.losses.ravel(), f.values(thetas)]) - np.tile(loop, 2))
+        rel = np.max(diffs / np.tile(np.abs(loop), 2))
         ratio = times["loop"] / times["batched"]
         row(
-            f"{label}: loop time / batched time",
+            f"{label}: loop / batched",
             f"{ratio:.1f}  ({times['batched']:.3f} s vs {times['loop']:.3f} s; "
-            f"max diff {agree:.0e})",
+            f"loop / values {times['loop'] / times['values']:.1f}; max diff "
+            f"{np.max(diffs):.0e} abs, {rel:.0e} rel; losses in "
+            f"[{loop.min():.1e}, {loop.max():.1e}])",
             ">= 10",
             "met" if ratio >= 10 else "NOT met",
+        )
+        row(
+            f"{label}: floor (activations | + per-point products)",
+            f"{floor_act:.3f} s | {floor_all:.3f} s: best possible loop / floor "
+            f"{times['loop'] / floor_act:.1f} | {times['loop'] / floor_all:.1f}; "
+            f"batched / floor {times['batched'] / floor_act:.2f} | "
+            f"{times['batched'] / floor_all:.2f}",
         )
 
 
@@ -417,21 +508,49 @@ def bench_memory(f, theta) -> None:
     row("process peak RSS over the whole benchmark", f"{rss:.0f} MiB")
 
 
-def main() -> None:
+SECTIONS = {
+    "1": "HVP vs gradient",
+    "2": "HVP accuracy",
+    "3": "PyTorch",
+    "4": "eigen-solvers",
+    "5": "batched losses",
+    "6": "memory",
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
     import numpy as np_module
     import scipy
 
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--section",
+        action="append",
+        choices=sorted(SECTIONS),
+        help="run only this section (repeatable): "
+        + ", ".join(f"{k} {v}" for k, v in SECTIONS.items()),
+    )
+    args = parser.parse_args(argv)
+    wanted = set(args.section or SECTIONS)
     print(
         f"numpy {np_module.__version__}, scipy {scipy.__version__}, "
         f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}"
     )
-    f, theta = problem()
-    bench_hvp(f, theta)
-    bench_accuracy()
-    bench_torch(f, theta)
-    bench_eigen(f, theta)
-    bench_values()
-    bench_memory(f, theta)
+    f, theta = problem() if wanted & {"1", "3", "4", "6"} else (None, None)
+    if "1" in wanted:
+        bench_hvp(f, theta)
+    if "2" in wanted:
+        bench_accuracy()
+    if "3" in wanted:
+        bench_torch(f, theta)
+    if "4" in wanted:
+        bench_eigen(f, theta)
+    if "5" in wanted:
+        bench_values()
+    if "6" in wanted:
+        bench_memory(f, theta)
     print("\nSummary")
     width = max(len(r[0]) for r in ROWS)
     for name, measured, target, verdict in ROWS:
