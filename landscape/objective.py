@@ -82,10 +82,38 @@ class Objective:
     def affine_values(self, center: np.ndarray, directions: np.ndarray, coords: np.ndarray):
         """Return the objective at ``center + coords[i] @ directions`` for each row.
 
-        ``center`` has shape ``(d,)``, ``directions`` ``(k, d)``, ``coords`` ``(m, k)``;
-        returns shape ``(m,)``. Slices and paths call this. The default forms the points
-        and calls :meth:`values`; a network evaluates the plane faster
+        Slices and paths call this. The default forms the points and calls
+        :meth:`values`; a network evaluates the plane faster
         (:meth:`landscape.NetworkObjective.affine_values`).
+
+        Parameters
+        ----------
+        center : array_like, shape (d,)
+            The origin of the affine subspace.
+        directions : array_like, shape (k, d)
+            Its directions, one per row (a vector counts as ``k = 1``).
+        coords : array_like, shape (m, k)
+            Coordinates of the ``m`` points (a vector counts as ``m = 1``).
+
+        Returns
+        -------
+        losses : numpy.ndarray, shape (m,)
+            The objective at each point.
+
+        Raises
+        ------
+        TypeError
+            If an argument is not numeric.
+        ValueError
+            If a shape is not as above or an argument holds NaN/inf.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import landscape as ls
+        >>> f = ls.from_function(lambda t: float(t @ t), dim=2)
+        >>> f.affine_values([1.0, 0.0], [[0.0, 1.0]], [[-1.0], [0.0], [2.0]])
+        array([2., 1., 5.])
         """
         center = as_vector(center, "center", self.dim)
         directions = as_batch(directions, "directions", self.dim)
