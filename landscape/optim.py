@@ -514,6 +514,8 @@ _RULE_NAMES = (
     "lion",
     "momentum",
     "nesterov",
+    "noisy_gd",
+    "perturbed_gd",
     "rmsprop",
 )
 
@@ -525,7 +527,8 @@ def make_rule(name: str, **hyperparameters: Any) -> UpdateRule:
     ----------
     name : str
         One of ``"adagrad"``, ``"adam"``, ``"adam_l2"``, ``"adamw"``, ``"gd"``,
-        ``"lion"``, ``"momentum"``, ``"nesterov"``, ``"rmsprop"``.
+        ``"lion"``, ``"momentum"``, ``"nesterov"``, ``"noisy_gd"``, ``"perturbed_gd"``,
+        ``"rmsprop"``.
     **hyperparameters
         Keyword arguments of the constructor of that name (``learning_rate`` is required).
 
@@ -547,10 +550,11 @@ def make_rule(name: str, **hyperparameters: Any) -> UpdateRule:
     >>> ls.make_rule("momentum", learning_rate=0.1, beta=0.5)
     UpdateRule(momentum(learning_rate=0.1, beta=0.5))
     """
-    from landscape import adaptive  # imported here: adaptive builds on this module
+    from landscape import adaptive, perturbed  # imported here: both build on this module
 
     check_choice(name, "name", _RULE_NAMES)
     constructors = {"gd": gd, "momentum": momentum, "nesterov": nesterov}
+    constructors |= {"noisy_gd": perturbed.noisy_gd, "perturbed_gd": perturbed.perturbed_gd}
     constructor = constructors.get(name) or getattr(adaptive, name)
     return constructor(**hyperparameters)
 

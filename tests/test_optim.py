@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import numpy as np
@@ -10,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import landscape as ls
+from landscape import optim
 
 # --------------------------------------------------------------------------------------
 # test objectives, defined here so the tests depend on nothing but the optimizers
@@ -514,6 +516,11 @@ GRADS = np.random.default_rng(3).standard_normal((6, 3))
         (ls.adam_l2(0.1, weight_decay=0.0), ls.adam(0.1)),
         (ls.make_rule("adam", learning_rate=0.1, beta1=0.5), ls.adam(0.1, beta1=0.5)),
         (ls.make_rule("nesterov", learning_rate=0.1), ls.nesterov(0.1)),
+        (ls.make_rule("noisy_gd", learning_rate=0.1, noise_scale=0.3), ls.noisy_gd(0.1, 0.3)),
+        (
+            ls.make_rule("perturbed_gd", learning_rate=0.1, radius=0.5, gradient_threshold=9.0),
+            ls.perturbed_gd(0.1, 0.5, 9.0),
+        ),
         (ls.gd(ls.constant(0.1)), ls.gd(0.1)),
     ],
     ids=repr,
@@ -747,6 +754,20 @@ def test_clip_validation():
             ls.clip_by_global_norm(ls.gd(0.1), max_norm=bad)
     with pytest.raises(TypeError, match="`rule` must be an UpdateRule"):
         ls.clip_by_global_norm(ls.gd, max_norm=1.0)
+
+
+def test_make_rule_knows_every_update_rule_constructor():
+    # Every public function that builds an UpdateRule from hyperparameters (not from
+    # another rule, as sam and clip_by_global_norm do) is reachable by name.
+    builders = {
+        name
+        for name in ls.__all__
+        if inspect.isfunction(getattr(ls, name))
+        and "UpdateRule" in str(inspect.signature(getattr(ls, name)).return_annotation)
+        and "rule" not in inspect.signature(getattr(ls, name)).parameters
+        and name != "make_rule"
+    }
+    assert builders == set(optim._RULE_NAMES)
 
 
 def test_make_rule_unknown_name_lists_the_known_ones():
