@@ -67,19 +67,15 @@ nb_execution_allow_errors = False
 nb_merge_streams = True
 
 
-PACKAGE_SOURCES = sorted((ROOT / "landscape").rglob("*.py"))
-
-
-def _package_fingerprint() -> str:
-    """Hash of the package sources: the execution cache only watches cell code (MyST-NB
-    #299), so the cache folder is keyed on the package and a package change re-executes."""
-    return config_cache.fingerprint(PACKAGE_SOURCES, ROOT)[:16]
+# Hash of the package sources: the execution cache only watches cell code (MyST-NB #299),
+# so the cache folder is keyed on the package and a package change re-executes.
+PACKAGE_FINGERPRINT = config_cache.fingerprint(sorted((ROOT / "landscape").rglob("*.py")), ROOT)
 
 
 def _execution_cache(keep: int = 3) -> str:
     """The cache folder for this package state; older states beyond ``keep`` are pruned."""
     base = ROOT / "_build" / ".jupyter_cache"
-    current = base / _package_fingerprint()
+    current = base / PACKAGE_FINGERPRINT[:16]
     current.mkdir(parents=True, exist_ok=True)
     current.touch()  # mark as most recently used
     others = sorted(
@@ -132,9 +128,9 @@ def _derived_from_package() -> dict:
 
 _derived = config_cache.cached(
     ROOT / "_build" / "conf-cache.json",
-    config_cache.fingerprint(
+    PACKAGE_FINGERPRINT
+    + config_cache.fingerprint(
         [
-            *PACKAGE_SOURCES,
             *(
                 ROOT / "book" / "_ext" / f"{name}.py"
                 for name in ("api_reference", "offline_inventories")

@@ -10,18 +10,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from landscape._validation import as_batch, as_points, as_vector, check_choice
+from landscape._validation import as_batch, as_points, as_vector, check_choice, read_only_copy
 from landscape.objective import Objective
 
 __all__ = ["KnownCriticalPoint", "Surface"]
 
 _KINDS = ("minimum", "maximum", "saddle", "degenerate")
-
-
-def _frozen(array: np.ndarray) -> np.ndarray:
-    array = np.array(array, dtype=float)
-    array.setflags(write=False)
-    return array
 
 
 @dataclass(frozen=True, eq=False)
@@ -55,7 +49,7 @@ class KnownCriticalPoint:
     exact: bool = True
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "point", _frozen(self.point))
+        object.__setattr__(self, "point", read_only_copy(self.point, float))
         object.__setattr__(self, "value", float(self.value))
         check_choice(self.kind, "kind", _KINDS)
 

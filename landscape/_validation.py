@@ -255,12 +255,22 @@ def as_rng(rng: Any) -> np.random.Generator:
     return np.random.default_rng(int(rng))
 
 
-def read_only_copy(x: Any) -> np.ndarray:
-    """A read-only copy of an array, for the fields of a frozen result record.
+def read_only_copy(x: Any, dtype: Any = None) -> np.ndarray:
+    """A read-only copy of an array (as ``dtype`` if given), for a frozen record's fields.
 
     The record owns the copy, so freezing it never changes an array the caller still
     holds (the caller's array stays writable and unshared).
     """
-    arr = np.array(x)
+    arr = np.array(x, dtype=dtype)
+    arr.flags.writeable = False
+    return arr
+
+
+def read_only(arr: np.ndarray) -> np.ndarray:
+    """Mark ``arr`` read-only in place and return it.
+
+    Only for an array the calling function has just built and owns (a state or a record
+    field); an array that came from a caller gets :func:`read_only_copy` instead.
+    """
     arr.flags.writeable = False
     return arr

@@ -11,8 +11,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from landscape._validation import check_nonnegative, check_positive
-from landscape.optim import UpdateRule, _beta, _hyper, _inputs, _readonly, _zeros
+from landscape._validation import check_nonnegative, check_positive, read_only
+from landscape.optim import UpdateRule, _beta, _hyper, _inputs, _zeros
 from landscape.schedules import Schedule, as_schedule, schedule_value
 
 __all__ = [
@@ -183,7 +183,7 @@ def adagrad(learning_rate: float | Schedule, eps: float = 1e-8) -> UpdateRule:
         eta = schedule_value(schedule, state.count)
         accumulator = state.accumulator + grad**2
         step = -eta * grad / (np.sqrt(accumulator) + eps)
-        return step, AdagradState(state.count + 1, _readonly(accumulator))
+        return step, AdagradState(state.count + 1, read_only(accumulator))
 
     hyper = _hyper(learning_rate=learning_rate, eps=eps)
     return UpdateRule(init, update, False, schedule, "adagrad", hyper)
@@ -247,7 +247,7 @@ def rmsprop(learning_rate: float | Schedule, beta: float = 0.9, eps: float = 1e-
         eta = schedule_value(schedule, state.count)
         accumulator = beta * state.accumulator + (1.0 - beta) * grad**2
         step = -eta * grad / (np.sqrt(accumulator) + eps)
-        return step, RMSPropState(state.count + 1, _readonly(accumulator))
+        return step, RMSPropState(state.count + 1, read_only(accumulator))
 
     hyper = _hyper(learning_rate=learning_rate, beta=beta, eps=eps)
     return UpdateRule(init, update, False, schedule, "rmsprop", hyper)
@@ -284,7 +284,7 @@ def _adam_family(
         direction = m_hat / (np.sqrt(v_hat) + eps)
         if weight_decay and decoupled:
             direction = direction + weight_decay * params
-        return -eta * direction, AdamState(t, _readonly(m), _readonly(v))
+        return -eta * direction, AdamState(t, read_only(m), read_only(v))
 
     hyper = {"learning_rate": learning_rate, "beta1": beta1, "beta2": beta2, "eps": eps}
     if name != "adam":
@@ -557,7 +557,7 @@ def lion(
         c = beta1 * state.m + (1.0 - beta1) * grad
         step = -eta * (np.sign(c) + weight_decay * params)
         m = beta2 * state.m + (1.0 - beta2) * grad
-        return step, LionState(state.count + 1, _readonly(m))
+        return step, LionState(state.count + 1, read_only(m))
 
     hyper = _hyper(learning_rate=learning_rate, beta1=beta1, beta2=beta2, weight_decay=weight_decay)
     return UpdateRule(init, update, False, schedule, "lion", hyper)

@@ -34,6 +34,7 @@ from landscape._validation import (
     as_vector,
     check_choice,
     check_positive_int,
+    read_only_copy,
 )
 from landscape.nn import MLP, ParamBlock
 
@@ -96,9 +97,7 @@ class Directions:
         for name in ("vectors", "values"):
             arr = getattr(self, name)
             if arr is not None:
-                arr = np.array(arr, dtype=float)
-                arr.flags.writeable = False
-                object.__setattr__(self, name, arr)
+                object.__setattr__(self, name, read_only_copy(arr, float))
 
     @property
     def num_directions(self) -> int:

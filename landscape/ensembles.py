@@ -23,7 +23,13 @@ from typing import Any
 import numpy as np
 
 from landscape._surface import Surface
-from landscape._validation import as_batch, check_fraction, check_positive_int, check_real
+from landscape._validation import (
+    as_batch,
+    check_fraction,
+    check_positive_int,
+    check_real,
+    read_only,
+)
 from landscape.optim import UpdateRule
 
 __all__ = ["Ensemble", "run_ensemble"]
@@ -39,11 +45,6 @@ COORDINATE_WISE = (
     "nesterov",
     "rmsprop",
 )
-
-
-def _frozen(arr: np.ndarray) -> np.ndarray:
-    arr.setflags(write=False)
-    return arr
 
 
 @dataclass(frozen=True, repr=False)
@@ -336,14 +337,14 @@ def run_ensemble(
                 flat.reshape(n, dim)[~alive] = np.nan
     losses = losses[: steps_done + 1]
     if params is not None:
-        params = _frozen(params[: steps_done + 1])
+        params = read_only(params[: steps_done + 1])
     final = flat.reshape(n, dim).copy()
     final[~alive] = np.nan
     return Ensemble(
-        losses=_frozen(losses),
+        losses=read_only(losses),
         params=params,
-        final_params=_frozen(final),
-        diverged=_frozen(~alive),
+        final_params=read_only(final),
+        diverged=read_only(~alive),
         num_steps=steps_done,
         rule_name=rule.name,
     )

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from scipy.sparse.linalg import LinearOperator
 
-from landscape._validation import as_rng, check_positive, check_positive_int
+from landscape._validation import as_rng, check_positive, check_positive_int, read_only
 from landscape.operators import HessianOperator, _round_list
 from landscape.optim import UpdateRule
 from landscape.spectrum import top_eigenpairs
@@ -37,11 +37,6 @@ from landscape.stability import _THRESHOLD_RULES, stability_threshold
 from landscape.training import StepInfo, Trajectory, train
 
 __all__ = ["SharpnessTrace", "track_sharpness"]
-
-
-def _frozen(arr: np.ndarray) -> np.ndarray:
-    arr.setflags(write=False)
-    return arr
 
 
 @dataclass(frozen=True, repr=False)
@@ -486,13 +481,13 @@ def track_sharpness(
     )
 
     def array(values: list, dtype: Any = float) -> np.ndarray:
-        return _frozen(np.array(values, dtype=dtype))
+        return read_only(np.array(values, dtype=dtype))
 
-    eigenvalues = _frozen(np.array(rows["eig"], dtype=float).reshape(-1, k))
+    eigenvalues = read_only(np.array(rows["eig"], dtype=float).reshape(-1, k))
     return SharpnessTrace(
         steps=array(rows["step"], int),
         losses=array(rows["loss"]),
-        sharpness=_frozen(eigenvalues[:, 0].copy()),
+        sharpness=read_only(eigenvalues[:, 0].copy()),
         eigenvalues=eigenvalues,
         thresholds=array(rows["thr"]),
         learning_rates=array(rows["rate"]),

@@ -27,6 +27,7 @@ from landscape._validation import (
     as_vector,
     check_nonnegative,
     check_positive_int,
+    read_only_copy,
 )
 from landscape.objective import Objective
 
@@ -118,9 +119,9 @@ class DeepLinearAutoencoder(Objective):
         # Sign convention: the largest-magnitude entry of each eigenvector is positive.
         signs = np.sign(vectors[np.argmax(np.abs(vectors), axis=0), np.arange(vectors.shape[1])])
         vectors = vectors * signs
-        self.covariance = _frozen(covariance)
-        self.eigenvalues = _frozen(values[order])
-        self.eigenvectors = _frozen(vectors)
+        self.covariance = read_only_copy(covariance, float)
+        self.eigenvalues = read_only_copy(values[order], float)
+        self.eigenvectors = read_only_copy(vectors, float)
         d, p = self.input_dim, self.width
         self.shapes = ((p, d),) + ((p, p),) * (self.depth - 2) + ((d, p),)
         self._sizes = [a * b for a, b in self.shapes]
@@ -363,12 +364,6 @@ class DeepLinearAutoencoder(Objective):
         )
 
 
-def _frozen(arr: np.ndarray) -> np.ndarray:
-    arr = np.array(arr, dtype=float)
-    arr.setflags(write=False)
-    return arr
-
-
 @dataclass(frozen=True, eq=False)
 class AutoencoderCriticalPoint:
     """A critical point of a deep linear autoencoder, in closed form.
@@ -533,7 +528,7 @@ def autoencoder_critical_points(
             points.append(
                 AutoencoderCriticalPoint(
                     subset=subset,
-                    point=_frozen(_representative(autoencoder, subset)),
+                    point=read_only_copy(_representative(autoencoder, subset), float),
                     value=float(0.5 * np.sum(lam[outside])),
                     index=int(index),
                     num_zero=int(num_zero),

@@ -47,6 +47,7 @@ from landscape._validation import (
     check_choice,
     check_fraction,
     check_positive,
+    read_only,
 )
 from landscape.schedules import Schedule, as_schedule, schedule_value
 
@@ -189,14 +190,8 @@ def _inputs(grad: Any, params: Any) -> tuple[np.ndarray, np.ndarray]:
     return grad, params
 
 
-def _readonly(arr: np.ndarray) -> np.ndarray:
-    """Mark a state array read-only: states are values, updated only by building new ones."""
-    arr.setflags(write=False)
-    return arr
-
-
 def _zeros(params: Any) -> np.ndarray:
-    return _readonly(np.zeros_like(as_vector(params, "params")))
+    return read_only(np.zeros_like(as_vector(params, "params")))
 
 
 def _beta(value: Any, name: str) -> float | Schedule:
@@ -345,7 +340,7 @@ def momentum(learning_rate: float | Schedule, beta: float = 0.9) -> UpdateRule:
         grad, params = _inputs(grad, params)
         eta = schedule_value(schedule, state.count)
         velocity = _beta_at(beta, state.count) * state.velocity - eta * grad
-        return velocity.copy(), MomentumState(state.count + 1, _readonly(velocity))
+        return velocity.copy(), MomentumState(state.count + 1, read_only(velocity))
 
     hyper = _hyper(learning_rate=learning_rate, beta=beta)
     return UpdateRule(init, update, False, schedule, "momentum", hyper)
@@ -428,7 +423,7 @@ def nesterov(learning_rate: float | Schedule, beta: float = 0.9) -> UpdateRule:
         previous = _beta_at(beta, state.count - 1) if state.count > 0 else 0.0
         velocity = previous * state.velocity - eta * grad
         step = _beta_at(beta, state.count) * velocity - eta * grad
-        return step, MomentumState(state.count + 1, _readonly(velocity))
+        return step, MomentumState(state.count + 1, read_only(velocity))
 
     hyper = _hyper(learning_rate=learning_rate, beta=beta)
     return UpdateRule(init, update, False, schedule, "nesterov", hyper)

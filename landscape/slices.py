@@ -32,6 +32,7 @@ from landscape._validation import (
     as_vector,
     check_nonnegative,
     check_positive_int,
+    read_only_copy,
 )
 from landscape.directions import (
     _DEGENERATE_RTOL,
@@ -112,9 +113,7 @@ class Slice:
         for name in ("alphas", "betas", "losses", "center", "points"):
             arr = getattr(self, name)
             if arr is not None:
-                arr = np.array(arr, dtype=float)
-                arr.flags.writeable = False
-                object.__setattr__(self, name, arr)
+                object.__setattr__(self, name, read_only_copy(arr, float))
 
     @property
     def ndim(self) -> int:

@@ -31,7 +31,7 @@ import math
 
 import numpy as np
 
-from landscape._surface import KnownCriticalPoint, Surface, _frozen, _hessian_2d
+from landscape._surface import KnownCriticalPoint, Surface, _hessian_2d
 from landscape._validation import (
     as_rng,
     as_vector,
@@ -39,6 +39,7 @@ from landscape._validation import (
     check_positive,
     check_positive_int,
     check_real,
+    read_only_copy,
 )
 from landscape.benchmarks import Himmelblau, Rastrigin, Rosenbrock, SixHumpCamel
 
@@ -311,10 +312,10 @@ class Quadratic(Surface):
             basis = np.eye(dim)
         self.dim = dim
         self.condition_number = kappa
-        self.eigenvalues = _frozen(lam)
-        self.eigenvectors = _frozen(basis)
+        self.eigenvalues = read_only_copy(lam, float)
+        self.eigenvectors = read_only_copy(basis, float)
         matrix = (basis * lam) @ basis.T
-        self.matrix = _frozen(0.5 * (matrix + matrix.T))
+        self.matrix = read_only_copy(0.5 * (matrix + matrix.T), float)
         self.domain = ((-1.0, 1.0),) * dim
         nonsingular = bool(np.all(lam != 0))
         kind = _sign_kind(lam)

@@ -30,6 +30,7 @@ from landscape._validation import (
     check_choice,
     check_positive,
     check_positive_int,
+    read_only,
 )
 from landscape.linesearch import LineSearchResult, armijo_backtracking, exact_line_search
 from landscape.optim import UpdateRule
@@ -78,11 +79,6 @@ class StepInfo(NamedTuple):
     grad: np.ndarray | None
     learning_rate: float
     state: Any
-
-
-def _frozen(arr: np.ndarray) -> np.ndarray:
-    arr.setflags(write=False)
-    return arr
 
 
 @dataclass(frozen=True, repr=False)
@@ -282,7 +278,7 @@ class _Batches:
         return self.order[start : start + self.size]
 
 
-def _readonly(arr: np.ndarray) -> np.ndarray:
+def _read_only_view(arr: np.ndarray) -> np.ndarray:
     view = arr.view()
     view.setflags(write=False)
     return view
@@ -405,8 +401,8 @@ def _run(
                 stop_reason = "diverged" if diverged else "tol"
                 break
             if record and callback is not None:
-                view = None if grad is None else _readonly(grad)
-                answer = callback(StepInfo(t, _readonly(theta), loss, view, rate, state))
+                view = None if grad is None else _read_only_view(grad)
+                answer = callback(StepInfo(t, _read_only_view(theta), loss, view, rate, state))
                 if isinstance(answer, (bool, np.bool_)) and answer:
                     stop_reason = "callback"
                     break
@@ -487,13 +483,13 @@ class _Log:
 
     def trajectory(self, theta, dim, *, minibatch, **fields) -> Trajectory:
         def array(values: list) -> np.ndarray:
-            return _frozen(np.array(values, dtype=float))
+            return read_only(np.array(values, dtype=float))
 
         params = None
         if self.record_params:
-            params = _frozen(np.array(self.params, dtype=float).reshape(-1, dim))
+            params = read_only(np.array(self.params, dtype=float).reshape(-1, dim))
         return Trajectory(
-            steps=_frozen(np.array(self.steps, dtype=int)),
+            steps=read_only(np.array(self.steps, dtype=int)),
             params=params,
             losses=array(self.losses),
             grad_norms=array(self.grad_norms),
@@ -501,7 +497,7 @@ class _Log:
             learning_rates=array(self.rates),
             eval_losses=MappingProxyType({k: array(v) for k, v in self.evals.items()}),
             batch_losses=array(self.batch_losses) if minibatch else None,
-            final_params=_frozen(theta.copy()),
+            final_params=read_only(theta.copy()),
             **fields,
         )
 
